@@ -1,0 +1,1 @@
+"""The Telegram adapter, terminal chat, storage and settings."""

@@ -1,0 +1,1 @@
+"""The conversation: question catalog, state machine, parsing, replies, charts."""

@@ -1,0 +1,218 @@
+"""`python -m rules`: the year's figures with their sources, or an assessment.
+
+    python -m rules limits 2026
+    python -m rules assess --year 2026 --age 40 --compensation 200000 \\
+        --deferrals 24500 --employer 6000 --after-tax-contributed 0 \\
+        --after-tax yes --in-plan-conversion yes --remaining-paychecks 24
+
+Bad arguments get one clear line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from pydantic import ValidationError
+
+from rules import (
+    Assessment,
+    FilingStatus,
+    PlanFeatures,
+    Situation,
+    UnsupportedTaxYear,
+    assess,
+    limits_for,
+    supported_years,
+)
+
+TRISTATE = {"yes": True, "no": False, "unknown": None}
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("$", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+
+
+def _money(value: Decimal | None) -> str:
+    return "unknown" if value is None else f"${value:,.2f}".replace(".00", "")
+
+
+def format_limits(year: int) -> str:
+    """The year's figures, one per line, each followed by its source."""
+    lim = limits_for(year)
+    src = lim.sources
+    rows: list[tuple[str, str, str]] = [
+        (
+            "Elective deferral limit (402(g))",
+            _money(lim.elective_deferral),
+            "elective_deferral_limit",
+        ),
+        ("Catch-up, age 50+ (414(v))", _money(lim.catch_up_50), "catch_up_limit"),
+        (
+            "Catch-up, ages 60-63 (414(v)(2)(E))",
+            "does not apply" if lim.catch_up_60_63 is None else _money(lim.catch_up_60_63),
+            "catch_up_60_63_limit",
+        ),
+        (
+            "Annual additions limit (415(c))",
+            _money(lim.annual_additions),
+            "annual_additions_limit",
+        ),
+        ("Compensation limit (401(a)(17))", _money(lim.compensation), "compensation_limit"),
+        (
+            "HCE pay threshold (414(q)), this year's pay",
+            _money(lim.hce_compensation),
+            "hce_compensation_threshold",
+        ),
+        ("IRA contribution limit", _money(lim.ira), "ira_contribution_limit"),
+        ("IRA catch-up, age 50+", _money(lim.ira_catch_up), "ira_catch_up_limit"),
+    ]
+    for status, name in (
+        (FilingStatus.single, "roth_ira_phaseout_single"),
+        (FilingStatus.married_joint, "roth_ira_phaseout_married_joint"),
+        (FilingStatus.married_separate, "roth_ira_phaseout_married_separate"),
+    ):
+        start, end = lim.roth_ira_phaseout[status]
+        rows.append(
+            (f"Roth IRA phase-out, {status.value}", f"{_money(start)}-{_money(end)}", name)
+        )
+    threshold = lim.roth_catch_up_wage_threshold
+    rows.append(
+        (
+            "Roth catch-up wage threshold (prior-year wages)",
+            "not enforced this year" if threshold is None else _money(threshold),
+            "roth_catch_up_wage_threshold",
+        )
+    )
+    lines = [f"IRS figures for tax year {year}:"]
+    for label, value, key in rows:
+        lines.append(f"  {label}: {value}")
+        lines.append(f"      source: {src[key].title} <{src[key].href}>")
+    return "\n".join(lines)
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "unknown" if flag is None else "yes" if flag else "no"
+
+
+def format_assessment(a: Assessment) -> str:
+    """The assessment's figures and its ordered actions, with sources."""
+    pct = a.backdoor_taxable_fraction
+    lines = [
+        f"Tax year {a.limits.year}",
+        f"  Deferral limit (with catch-up): {_money(a.deferral_limit)}",
+        f"  Annual additions limit (415(c)): {_money(a.annual_additions_limit)}",
+        f"  After-tax room: {_money(a.after_tax_room)}",
+        f"  After-tax per paycheck: {_money(a.after_tax_per_paycheck)}",
+        f"  Roth IRA direct contribution allowed: {_money(a.roth_ira_contribution_limit)}",
+        f"  Backdoor conversion taxable: {'unknown' if pct is None else f'{pct:.1%}'}",
+        f"  Taxable earnings on conversion: {_money(a.conversion_taxable_earnings)}",
+        f"  Estimated tax on those earnings: {_money(a.estimated_conversion_tax)}",
+        f"  Highly compensated employee: {_yes_no(a.hce)}",
+        f"  Mega backdoor: {a.mega_backdoor.value}",
+        "Actions, most important first:",
+    ]
+    for number, action in enumerate(a.actions, 1):
+        amount = "" if action.amount is None else f" {_money(action.amount)}"
+        per = "" if action.per_paycheck is None else f" ({_money(action.per_paycheck)}/paycheck)"
+        lines.append(f"  {number}. {action.code.value}{amount}{per}")
+        lines.extend(f"      source: {s.title} <{s.href}>" for s in action.sources)
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rules", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    lim = sub.add_parser("limits", help="print a year's IRS figures with their sources")
+    lim.add_argument("year", type=_year)
+    a = sub.add_parser("assess", help="assess one situation")
+    a.add_argument("--year", type=_year, required=True)
+    a.add_argument("--age", type=int)
+    for flag in (
+        "compensation",
+        "deferrals",
+        "employer",
+        "after-tax-contributed",
+        "after-tax-balance",
+        "after-tax-basis",
+        "magi",
+        "pretax-ira-balance",
+        "prior-year-compensation",
+        "after-tax-cap-percent",
+    ):
+        a.add_argument(f"--{flag}", type=_decimal)
+    a.add_argument("--marginal-rate", type=_decimal, help="e.g. 0.32 for 32%%")
+    a.add_argument("--filing-status", choices=[s.value for s in FilingStatus])
+    for flag in ("after-tax", "in-plan-conversion", "in-service-withdrawal", "auto-conversion"):
+        a.add_argument(f"--{flag}", choices=list(TRISTATE), default="unknown")
+    a.add_argument("--remaining-paychecks", type=int)
+    a.add_argument("--paychecks-per-year", type=int)
+    return parser
+
+
+def _situation(ns: argparse.Namespace) -> Situation:
+    return Situation(
+        tax_year=ns.year,
+        age=ns.age,
+        compensation=ns.compensation,
+        elective_deferrals=ns.deferrals,
+        employer_contributions=ns.employer,
+        after_tax_contributed=ns.after_tax_contributed,
+        plan=PlanFeatures(
+            after_tax_contributions=TRISTATE[ns.after_tax],
+            in_plan_roth_conversion=TRISTATE[ns.in_plan_conversion],
+            in_service_withdrawal=TRISTATE[ns.in_service_withdrawal],
+            automatic_conversion=TRISTATE[ns.auto_conversion],
+            after_tax_cap_percent=ns.after_tax_cap_percent,
+        ),
+        after_tax_balance=ns.after_tax_balance,
+        after_tax_basis=ns.after_tax_basis,
+        filing_status=ns.filing_status,
+        magi=ns.magi,
+        pretax_ira_balance=ns.pretax_ira_balance,
+        prior_year_compensation=ns.prior_year_compensation,
+        marginal_tax_rate=ns.marginal_rate,
+        remaining_paychecks=ns.remaining_paychecks,
+        paychecks_per_year=ns.paychecks_per_year,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    ns = parser.parse_args(argv)
+    try:
+        if ns.command == "limits":
+            print(format_limits(ns.year))
+        else:
+            print(format_assessment(assess(_situation(ns))))
+    except UnsupportedTaxYear as error:
+        years = supported_years()
+        print(f"error: {error}; try one of {', '.join(map(str, years))}", file=sys.stderr)
+        return 2
+    except ValidationError as error:
+        for problem in error.errors():
+            field = ".".join(str(p) for p in problem["loc"]) or "situation"
+            message = problem["msg"].removeprefix("Value error, ")
+            print(f"error: {field}: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

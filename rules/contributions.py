@@ -1,0 +1,126 @@
+"""401(k) contribution limits: 402(g) deferrals, 414(v) catch-ups, 415(c) annual additions.
+
+All amounts are Decimal dollars for one calendar (limitation) year and one employer.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from rules.models import Limits
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+DOLLAR = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def catch_up_limit(limits: Limits, age: int) -> Decimal:
+    """414(v)(2)(B) and (E): the catch-up for the age attained by Dec 31 of the year.
+
+    Ages 60-63 get the higher amount *instead of* the regular one where the year has it
+    (from 2025); at 64 the regular amount applies again.
+    """
+    if age < limits.catch_up_age:
+        return ZERO
+    if limits.catch_up_60_63 is not None and limits.catch_up_60_63_ages is not None:
+        first, last = limits.catch_up_60_63_ages
+        if first <= age <= last:
+            return limits.catch_up_60_63
+    return limits.catch_up_50
+
+
+def counted_deferrals(limits: Limits, elective_deferrals: Decimal) -> Decimal:
+    """415(c): the deferrals that count as annual additions (catch-ups do not).
+
+    Deferrals above the 402(g) limit are catch-ups (or excess deferrals, flagged
+    separately); only the part up to 402(g) counts toward 415(c).
+    """
+    return min(elective_deferrals, limits.elective_deferral)
+
+
+def annual_additions_cap(limits: Limits, compensation: Decimal) -> Decimal:
+    """415(c)(1): the lesser of the year's dollar limit or 100% of compensation."""
+    return min(limits.annual_additions, compensation)
+
+
+def plan_compensation(limits: Limits, compensation: Decimal) -> Decimal:
+    """401(a)(17): the pay a plan may take into account for percent-of-pay formulas."""
+    return min(compensation, limits.compensation)
+
+
+def after_tax_cap(limits: Limits, compensation: Decimal, cap_percent: Decimal) -> Decimal:
+    """A plan's own cap on after-tax contributions, as a percent of plan compensation."""
+    return (plan_compensation(limits, compensation) * cap_percent / HUNDRED).quantize(
+        CENT, rounding=ROUND_DOWN
+    )
+
+
+def after_tax_room(
+    limits: Limits,
+    compensation: Decimal,
+    elective_deferrals: Decimal,
+    employer_contributions: Decimal,
+    after_tax_contributed: Decimal,
+    cap_percent: Decimal | None,
+) -> Decimal:
+    """The after-tax contributions still possible this year; never negative.
+
+    room = min(415(c) $, 100% of pay) - counted deferrals - employer - after-tax so far,
+    and no more than what the plan's own percent-of-pay cap leaves.
+    """
+    cap = annual_additions_cap(limits, compensation)
+    used = counted_deferrals(limits, elective_deferrals) + employer_contributions
+    room = cap - used - after_tax_contributed
+    if cap_percent is not None:
+        room = min(room, after_tax_cap(limits, compensation, cap_percent) - after_tax_contributed)
+    return max(ZERO, room)
+
+
+def per_paycheck(room: Decimal, remaining_paychecks: int) -> Decimal:
+    """Room spread over the paychecks left, in whole dollars rounded down.
+
+    Rounding down means following it never overshoots 415(c); the shortfall is at most
+    a dollar a paycheck.
+    """
+    return (room / remaining_paychecks).quantize(DOLLAR, rounding=ROUND_DOWN)
+
+
+def excess_deferrals(deferral_limit: Decimal, elective_deferrals: Decimal) -> Decimal:
+    """402(g): deferrals above the person's limit (with catch-up) must be refunded."""
+    return max(ZERO, elective_deferrals - deferral_limit)
+
+
+def excess_annual_additions(
+    limits: Limits,
+    compensation: Decimal,
+    elective_deferrals: Decimal,
+    employer_contributions: Decimal,
+    after_tax_contributed: Decimal,
+) -> Decimal:
+    """415(c): annual additions already made above the cap."""
+    cap = annual_additions_cap(limits, compensation)
+    made = (
+        counted_deferrals(limits, elective_deferrals)
+        + employer_contributions
+        + after_tax_contributed
+    )
+    return max(ZERO, made - cap)
+
+
+def employer_match(
+    limits: Limits,
+    compensation: Decimal,
+    deferral_percent: Decimal,
+    match_rate_percent: Decimal,
+    match_up_to_percent: Decimal,
+) -> Decimal:
+    """A match formula in dollars: rate% of deferrals up to up_to% of plan pay.
+
+    "50% of the first 6%" on $200,000 with at least 6% deferred is
+    50% x 6% x $200,000 = $6,000. Plan pay is capped at 401(a)(17).
+    """
+    pay = plan_compensation(limits, compensation)
+    matched_percent = min(deferral_percent, match_up_to_percent)
+    amount = pay * matched_percent / HUNDRED * match_rate_percent / HUNDRED
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
