@@ -72,7 +72,7 @@ def _value(raw: Any, unit: str, where: str) -> Any:
             raise ParameterError(f"{where}: value must be a non-negative whole number")
         return raw
     keys = ("start", "end") if unit == "currency-USD-range" else ("first", "last")
-    if not isinstance(raw, dict) or tuple(raw) != keys:
+    if not isinstance(raw, dict) or set(raw) != set(keys):
         raise ParameterError(f"{where}: value must be {{{keys[0]}: ..., {keys[1]}: ...}}")
     low, high = raw[keys[0]], raw[keys[1]]
     if not all(isinstance(x, int) and not isinstance(x, bool) for x in (low, high)):
@@ -141,6 +141,7 @@ def citations() -> dict[str, Citation]:
     return {key: _citation(value, f"citation {key!r}") for key, value in raw.items()}
 
 
+@cache
 def cite(*keys: str) -> tuple[Citation, ...]:
     """The citations for these ids, in order (KeyError on a typo, caught by the tests)."""
     table = citations()
@@ -208,6 +209,7 @@ def limits_for(year: int) -> Limits:
     return _limits_for(year)
 
 
+@cache
 def hce_threshold(lookback_year: int) -> tuple[Decimal, Citation]:
     """The 414(q) pay threshold of a look-back year, with its citation.
 
@@ -218,3 +220,9 @@ def hce_threshold(lookback_year: int) -> tuple[Decimal, Citation]:
         raise UnsupportedTaxYear(lookback_year + 1, supported_years())
     value, citation = param.values[lookback_year]
     return Decimal(value), citation
+
+
+def clear_caches() -> None:
+    """Forget the loaded data (tests that point PARAMETERS_DIR elsewhere use this)."""
+    for cached in (parameters, citations, cite, supported_years, _limits_for, hce_threshold):
+        cached.cache_clear()

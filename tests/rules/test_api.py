@@ -1,0 +1,135 @@
+"""The rules core's public API is a contract (DESIGN.md): pin its names and shapes."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+import rules
+from rules import ActionCode, Assessment, FilingStatus, PlanFeatures, Situation, assess
+
+
+def test_exported_names() -> None:
+    assert rules.__all__ == sorted(rules.__all__)
+    assert set(rules.__all__) == {
+        "Action", "ActionCode", "Assessment", "Citation", "FilingStatus", "Limits",
+        "MegaBackdoor", "PlanFeatures", "Situation", "UnsupportedTaxYear", "assess",
+        "employer_match", "limits_for", "supported_years",
+    }  # fmt: skip
+    for name in rules.__all__:
+        assert hasattr(rules, name)
+
+
+def test_action_codes_are_the_designed_ones() -> None:
+    assert {c.value for c in ActionCode} == {
+        "max_elective_deferrals", "contribute_roth_ira", "backdoor_roth", "pro_rata_warning",
+        "ask_hr_after_tax", "ask_hr_conversion", "contribute_after_tax", "convert_in_plan",
+        "in_service_rollover_split", "enable_auto_conversion", "wait_until_separation",
+        "mega_backdoor_unavailable", "no_room_left", "excess_contribution", "hce_refund_risk",
+        "roth_catch_up_required",
+    }  # fmt: skip
+    assert issubclass(ActionCode, str)
+
+
+def test_filing_statuses() -> None:
+    assert [s.value for s in FilingStatus] == [
+        "single", "married_joint", "married_separate", "head_of_household"
+    ]  # fmt: skip
+
+
+def test_situation_fields() -> None:
+    assert set(Situation.model_fields) == {
+        "tax_year", "age", "compensation", "elective_deferrals", "employer_contributions",
+        "after_tax_contributed", "plan", "after_tax_balance", "after_tax_basis",
+        "filing_status", "magi", "pretax_ira_balance", "prior_year_compensation",
+        "marginal_tax_rate", "remaining_paychecks", "paychecks_per_year",
+    }  # fmt: skip
+    assert set(PlanFeatures.model_fields) == {
+        "after_tax_contributions", "in_plan_roth_conversion", "in_service_withdrawal",
+        "automatic_conversion", "after_tax_cap_percent",
+    }  # fmt: skip
+
+
+def test_assessment_fields() -> None:
+    names = {f.name for f in dataclasses.fields(Assessment)}
+    assert names >= {
+        "limits", "deferral_limit", "catch_up_limit", "annual_additions_limit",
+        "after_tax_room", "after_tax_per_paycheck", "roth_ira_contribution_limit",
+        "backdoor_taxable_fraction", "conversion_taxable_earnings",
+        "estimated_conversion_tax", "hce", "actions",
+    }  # fmt: skip
+
+
+def test_unknown_answers_are_none_not_zero() -> None:
+    a = assess(Situation(tax_year=2026))
+    assert a.deferral_limit is None
+    assert a.after_tax_room is None
+    assert a.roth_ira_contribution_limit is None
+    assert a.backdoor_taxable_fraction is None
+    assert a.conversion_taxable_earnings is None
+    assert a.hce is None
+    assert a.codes == [ActionCode.ask_hr_after_tax, ActionCode.ask_hr_conversion]
+
+
+def test_situation_is_frozen() -> None:
+    s = Situation(tax_year=2026)
+    with pytest.raises(ValidationError):
+        s.age = 40  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("compensation", -1),
+        ("elective_deferrals", "-0.01"),
+        ("magi", "NaN"),
+        ("magi", "Infinity"),
+        ("compensation", 10**12),
+        ("compensation", 1.5),  # floats are refused: money is Decimal
+        ("age", 17),
+        ("age", 121),
+        ("marginal_tax_rate", "1.01"),
+        ("marginal_tax_rate", "-0.1"),
+        ("tax_year", 2027),
+        ("tax_year", 2022),
+        ("remaining_paychecks", 0),
+        ("remaining_paychecks", 54),
+        ("filing_status", "married"),
+        ("unknown_field", 1),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(field: str, value: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        Situation(**{"tax_year": 2026, field: value})  # type: ignore[arg-type]
+    assert field in {str(e["loc"][0]) for e in info.value.errors()}
+
+
+def test_bad_plan_cap_is_refused() -> None:
+    with pytest.raises(ValidationError, match="after_tax_cap_percent"):
+        PlanFeatures(after_tax_cap_percent=Decimal(101))
+    with pytest.raises(ValidationError, match="after_tax_cap_percent"):
+        PlanFeatures(after_tax_cap_percent=Decimal(0))
+
+
+def test_remaining_paychecks_cannot_exceed_the_year() -> None:
+    with pytest.raises(ValidationError, match="remaining_paychecks"):
+        Situation(tax_year=2026, remaining_paychecks=26, paychecks_per_year=24)
+
+
+def test_boundary_values_are_accepted() -> None:
+    Situation(tax_year=2026, age=18, marginal_tax_rate=Decimal(0), compensation=0)
+    Situation(tax_year=2026, age=120, marginal_tax_rate=Decimal(1))
+
+
+def test_assess_is_deterministic() -> None:
+    s = Situation(
+        tax_year=2026, age=45, compensation=Decimal(250000), elective_deferrals=Decimal(24500),
+        employer_contributions=Decimal(10000), after_tax_contributed=Decimal(0),
+        plan=PlanFeatures(after_tax_contributions=True, in_plan_roth_conversion=True),
+        filing_status=FilingStatus.single, magi=Decimal(250000),
+        pretax_ira_balance=Decimal(20000), remaining_paychecks=10,
+    )  # fmt: skip
+    assert assess(s) == assess(s)

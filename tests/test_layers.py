@@ -1,0 +1,50 @@
+"""Imports point down only: bot -> dialogs -> rules (DESIGN.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = {
+    "rules": {"dialogs", "bot", "telegram", "transitions", "babel"},
+    "dialogs": {"bot", "telegram"},
+}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_layer_imports_point_down(package: str) -> None:
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, package
+    for path in files:
+        bad = _imported_roots(path) & FORBIDDEN[package]
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_rules_does_not_load_ui_libraries_at_runtime() -> None:
+    """Importing and running the rules core pulls in none of the upper layers' libraries."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rules; rules.assess(rules.Situation(tax_year=2026, age=40)); "
+        "bad = {'telegram', 'transitions', 'babel', 'dialogs', 'bot'} & set(sys.modules); "
+        "print(sorted(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
