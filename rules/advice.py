@@ -35,7 +35,6 @@ class Figures:
     filing_status: FilingStatus | None
     deferral_limit: Decimal | None
     catch_up: Decimal | None
-    elective_deferrals: Decimal | None
     compensation: Decimal | None
     remaining_paychecks: int | None
     excess_deferrals: Decimal | None
@@ -46,13 +45,28 @@ class Figures:
     backdoor_amount: Decimal | None
     backdoor_fraction: Decimal | None
     backdoor_taxable: Decimal | None
+    backdoor_tax: Decimal | None
     pretax_ira_balance: Decimal | None
-    after_tax_room: Decimal | None
+    deferral_headroom: Decimal | None
+    after_tax_room: Decimal | None  # once deferrals are maxed, as the advice says first
     after_tax_per_paycheck: Decimal | None
     after_tax_balance: Decimal | None
     conversion_earnings: Decimal | None
     conversion_tax: Decimal | None
     hce: bool | None
+
+
+def in_plan_conversion(plan: PlanFeatures) -> bool | None:
+    """In-plan conversion; automatic conversion is an in-plan conversion, so it implies one."""
+    if plan.in_plan_roth_conversion is None and plan.automatic_conversion:
+        return True
+    return plan.in_plan_roth_conversion
+
+
+def route_unknown(plan: PlanFeatures) -> bool:
+    """No known way to Roth while employed, and at least one way not known either way."""
+    routes = (in_plan_conversion(plan), plan.in_service_withdrawal)
+    return True not in routes and None in routes
 
 
 def mega_backdoor_status(plan: PlanFeatures) -> MegaBackdoor:
@@ -61,11 +75,11 @@ def mega_backdoor_status(plan: PlanFeatures) -> MegaBackdoor:
         return MegaBackdoor.unavailable
     if plan.after_tax_contributions is None:
         return MegaBackdoor.unknown
-    if plan.in_plan_roth_conversion or plan.in_service_withdrawal:
+    if in_plan_conversion(plan) or plan.in_service_withdrawal:
         return MegaBackdoor.available
-    if plan.in_plan_roth_conversion is False and plan.in_service_withdrawal is False:
-        return MegaBackdoor.at_separation
-    return MegaBackdoor.unknown
+    if route_unknown(plan):
+        return MegaBackdoor.unknown
+    return MegaBackdoor.at_separation
 
 
 def _source(limits: Limits, parameter: str) -> tuple[Citation, ...]:
@@ -81,6 +95,7 @@ def _corrections(f: Figures) -> list[Action]:
                 amount=f.excess_deferrals,
                 sources=_source(f.limits, "elective_deferral_limit")
                 + cite("irc_402g", "irs_402g_excess"),
+                rule="402(g)",
             )
         )
     if f.excess_annual_additions:
@@ -90,6 +105,7 @@ def _corrections(f: Figures) -> list[Action]:
                 amount=f.excess_annual_additions,
                 sources=_source(f.limits, "annual_additions_limit")
                 + cite("irc_415c", "irs_415c_correction"),
+                rule="415(c)",
             )
         )
     return actions
@@ -97,26 +113,20 @@ def _corrections(f: Figures) -> list[Action]:
 
 def _deferrals(f: Figures) -> list[Action]:
     actions: list[Action] = []
-    if f.deferral_limit is not None and f.elective_deferrals is not None:
-        target = f.deferral_limit
-        if f.compensation is not None:
-            target = min(target, f.compensation)
-        missing = target - f.elective_deferrals
-        if missing > ZERO:
-            sources = _source(f.limits, "elective_deferral_limit")
-            if f.catch_up:
-                sources += (f.limits.sources["catch_up_limit"], *cite("irc_414v"))
-            per = None
-            if f.remaining_paychecks:
-                per = per_paycheck(missing, f.remaining_paychecks)
-            actions.append(
-                Action(
-                    ActionCode.max_elective_deferrals,
-                    amount=missing,
-                    sources=sources,
-                    per_paycheck=per,
-                )
+    missing = f.deferral_headroom
+    if missing:
+        sources = _source(f.limits, "elective_deferral_limit")
+        if f.catch_up:
+            sources += (f.limits.sources["catch_up_limit"], *cite("irc_414v"))
+        per = None if not f.remaining_paychecks else per_paycheck(missing, f.remaining_paychecks)
+        actions.append(
+            Action(
+                ActionCode.max_elective_deferrals,
+                amount=missing,
+                sources=sources,
+                per_paycheck=per,
             )
+        )
     if f.roth_catch_up_required and f.catch_up:
         actions.append(
             Action(
@@ -169,6 +179,7 @@ def _roth_ira(f: Figures) -> list[Action]:
                     sources=cite("irc_408d2", "form_8606"),
                     fraction=f.backdoor_fraction,
                     taxable=f.backdoor_taxable,
+                    tax=f.backdoor_tax,
                 )
             )
     return actions
@@ -187,13 +198,15 @@ def _mega_backdoor(f: Figures, status: MegaBackdoor) -> list[Action]:
             actions.append(
                 Action(ActionCode.ask_hr_after_tax, sources=cite("irs_after_tax_rollovers"))
             )
-        if not plan.in_plan_roth_conversion and not plan.in_service_withdrawal:
+        if route_unknown(plan):
             actions.append(
                 Action(
                     ActionCode.ask_hr_conversion,
                     sources=cite("irs_after_tax_rollovers", "notice_2013_74"),
                 )
             )
+        if plan.after_tax_contributions:
+            actions += _hce(f)
         return actions
     if status is MegaBackdoor.at_separation:
         actions.append(
@@ -218,7 +231,7 @@ def _mega_backdoor(f: Figures, status: MegaBackdoor) -> list[Action]:
         )
     actions += _hce(f)
     balance = f.after_tax_balance if f.after_tax_balance else None
-    if plan.in_plan_roth_conversion:
+    if in_plan_conversion(plan):
         actions.append(
             Action(
                 ActionCode.convert_in_plan,

@@ -28,29 +28,29 @@ def assess(situation: Situation) -> Assessment:
     deferral_limit = None if catch_up is None else limits.elective_deferral + catch_up
     additions_limit = None if pay is None else c.annual_additions_cap(limits, pay)
 
-    room = per_check = None
-    excess_415 = None
-    known_inputs = (s.elective_deferrals, s.employer_contributions, s.after_tax_contributed)
-    if pay is not None and s.elective_deferrals is not None:
+    excess_415 = excess_402g = None
+    missing = room_after_max = per_check_after_max = None
+    deferrals = s.elective_deferrals
+    if pay is not None and deferrals is not None:
         employer = s.employer_contributions
         after_tax = s.after_tax_contributed
-        if employer is not None and after_tax is not None:
-            room = c.after_tax_room(
-                limits,
-                pay,
-                s.elective_deferrals,
-                employer,
-                after_tax,
-                s.plan.after_tax_cap_percent,
-            )
-            if s.remaining_paychecks is not None:
-                per_check = c.per_paycheck(room, s.remaining_paychecks)
+        others = (employer or ZERO) + (after_tax or ZERO)  # unknown adds nothing: a floor
         excess_415 = c.excess_annual_additions(
-            limits, pay, *(ZERO if x is None else x for x in known_inputs)
+            limits, pay, deferrals, employer or ZERO, after_tax or ZERO, catch_up or ZERO
         )
-    excess_402g = None
-    if deferral_limit is not None and s.elective_deferrals is not None:
-        excess_402g = c.excess_deferrals(deferral_limit, s.elective_deferrals)
+        if deferral_limit is not None and catch_up is not None:
+            missing = c.deferral_headroom(limits, pay, deferral_limit, catch_up, deferrals, others)
+        if employer is not None and after_tax is not None:
+            cap = s.plan.after_tax_cap_percent
+            # The advice maxes deferrals first, so the room assumes they are: following
+            # the steps in order must never break 415(c).
+            maxed = deferrals + (missing or ZERO)
+            room_after_max = c.after_tax_room(limits, pay, maxed, employer, after_tax, cap)
+            if s.remaining_paychecks is not None:
+                per_check_after_max = c.per_paycheck(room_after_max, s.remaining_paychecks)
+
+    if deferral_limit is not None and deferrals is not None:
+        excess_402g = c.excess_deferrals(deferral_limit, deferrals)
 
     ira_max = roth_limit = None
     if age is not None and pay is not None:
@@ -85,7 +85,6 @@ def assess(situation: Situation) -> Assessment:
             filing_status=s.filing_status,
             deferral_limit=deferral_limit,
             catch_up=catch_up,
-            elective_deferrals=s.elective_deferrals,
             compensation=pay,
             remaining_paychecks=s.remaining_paychecks,
             excess_deferrals=excess_402g,
@@ -96,9 +95,13 @@ def assess(situation: Situation) -> Assessment:
             backdoor_amount=backdoor_amount,
             backdoor_fraction=fraction,
             backdoor_taxable=backdoor_tax,
+            backdoor_tax=None
+            if backdoor_tax is None or s.marginal_tax_rate is None
+            else estimated_tax(backdoor_tax, s.marginal_tax_rate),
             pretax_ira_balance=s.pretax_ira_balance,
-            after_tax_room=room,
-            after_tax_per_paycheck=per_check,
+            deferral_headroom=missing,
+            after_tax_room=room_after_max,
+            after_tax_per_paycheck=per_check_after_max,
             after_tax_balance=s.after_tax_balance,
             conversion_earnings=earnings,
             conversion_tax=tax,
@@ -110,8 +113,8 @@ def assess(situation: Situation) -> Assessment:
         deferral_limit=deferral_limit,
         catch_up_limit=catch_up,
         annual_additions_limit=additions_limit,
-        after_tax_room=room,
-        after_tax_per_paycheck=per_check,
+        after_tax_room=room_after_max,
+        after_tax_per_paycheck=per_check_after_max,
         roth_ira_contribution_limit=roth_limit,
         backdoor_taxable_fraction=fraction,
         backdoor_taxable_amount=backdoor_tax,

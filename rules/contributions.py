@@ -67,23 +67,47 @@ def after_tax_room(
     """The after-tax contributions still possible this year; never negative.
 
     room = min(415(c) $, 100% of pay) - counted deferrals - employer - after-tax so far,
-    and no more than what the plan's own percent-of-pay cap leaves.
+    no more than what the plan's own percent-of-pay cap leaves, and no more than the
+    pay left after deferrals (payroll can't withhold what it doesn't pay).
     """
     cap = annual_additions_cap(limits, compensation)
     used = counted_deferrals(limits, elective_deferrals) + employer_contributions
     room = cap - used - after_tax_contributed
     if cap_percent is not None:
         room = min(room, after_tax_cap(limits, compensation, cap_percent) - after_tax_contributed)
+    room = min(room, compensation - elective_deferrals - after_tax_contributed)
     return max(ZERO, room)
+
+
+def deferral_headroom(
+    limits: Limits,
+    compensation: Decimal,
+    deferral_limit: Decimal,
+    catch_up: Decimal,
+    elective_deferrals: Decimal,
+    other_additions: Decimal,
+) -> Decimal:
+    """How much more can be deferred this year without creating an excess.
+
+    Up to the person's 402(g) limit with catch-up and their pay; and, because catch-ups
+    sit outside 415(c), up to 415(c) plus the catch-up less everything else already in.
+    """
+    by_limit = min(deferral_limit, compensation) - elective_deferrals
+    by_total = annual_additions_cap(limits, compensation) + catch_up
+    by_total -= elective_deferrals + other_additions
+    return max(ZERO, min(by_limit, by_total))
 
 
 def per_paycheck(room: Decimal, remaining_paychecks: int) -> Decimal:
     """Room spread over the paychecks left, in whole dollars rounded down.
 
-    Rounding down means following it never overshoots 415(c); the shortfall is at most
-    a dollar a paycheck.
+    Rounding down means following it never overshoots 415(c); the shortfall is under a
+    dollar a paycheck. Room under a dollar a paycheck is spread in cents instead.
     """
-    return (room / remaining_paychecks).quantize(DOLLAR, rounding=ROUND_DOWN)
+    whole = (room / remaining_paychecks).quantize(DOLLAR, rounding=ROUND_DOWN)
+    if whole == ZERO:
+        return (room / remaining_paychecks).quantize(CENT, rounding=ROUND_DOWN)
+    return whole
 
 
 def excess_deferrals(deferral_limit: Decimal, elective_deferrals: Decimal) -> Decimal:
@@ -97,15 +121,21 @@ def excess_annual_additions(
     elective_deferrals: Decimal,
     employer_contributions: Decimal,
     after_tax_contributed: Decimal,
+    catch_up: Decimal = ZERO,
 ) -> Decimal:
-    """415(c): annual additions already made above the cap."""
+    """415(c): annual additions already made above the cap.
+
+    Deferrals that overflow either 402(g) or 415(c) are catch-ups, up to the catch-up
+    limit (Reg. 1.414(v)-1(b)(1)(i)), and catch-ups are not annual additions; so for
+    someone 50+ an overflow the unused catch-up absorbs is no excess. Deferrals beyond
+    402(g) plus the catch-up are excess deferrals, corrected on their own.
+    """
     cap = annual_additions_cap(limits, compensation)
-    made = (
-        counted_deferrals(limits, elective_deferrals)
-        + employer_contributions
-        + after_tax_contributed
-    )
-    return max(ZERO, made - cap)
+    deferrals = min(elective_deferrals, limits.elective_deferral + catch_up)
+    others = employer_contributions + after_tax_contributed
+    overflow = max(deferrals - limits.elective_deferral, deferrals + others - cap, ZERO)
+    catch_ups = min(catch_up, deferrals, overflow)
+    return max(ZERO, deferrals - catch_ups + others - cap)
 
 
 def employer_match(

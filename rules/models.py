@@ -169,6 +169,7 @@ class Action:
     fraction: Decimal | None = None
     taxable: Decimal | None = None
     tax: Decimal | None = None
+    rule: str | None = None  # the limit an excess is over: "402(g)" or "415(c)"
 
 
 class MegaBackdoor(StrEnum):
