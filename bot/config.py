@@ -1,0 +1,86 @@
+"""Settings from the environment (and an optional .env), read once with pydantic-settings.
+
+TELEGRAM_BOT_TOKEN and TELEGRAM_BASE_URL keep their conventional names; everything else
+is under MEGAROTH_. The token is a SecretStr: it never appears in a repr, a log or an
+error message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MEGAROTH_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "MEGAROTH_TOKEN")
+    )
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BASE_URL", "MEGAROTH_BASE_URL")
+    )
+    db: Path = Path("megaroth.sqlite3")
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: HttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    listen: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    admin_ids: frozenset[int] = frozenset()
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    plans_file: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is None or not token.get_secret_value().strip():
+            return None
+        value = token.get_secret_value().strip()
+        bot_id, _, secret = value.partition(":")
+        if not bot_id.isdigit() or len(secret) < 20:
+            raise ValueError("must look like 123456789:ABC... as @BotFather gives it")
+        return SecretStr(value)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_shape(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        url = url.strip()
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (e.g. http://host:8081/bot)")
+        return url
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is None:
+            return None
+        value = secret.get_secret_value()
+        if not 1 <= len(value) <= 256 or not set(value) <= SECRET_TOKEN_CHARS:
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return secret
+
+
+def describe(error: ValidationError) -> str:
+    """One clear line naming the setting that is wrong, without its value."""
+    problem = error.errors()[0]
+    field = ".".join(str(p) for p in problem["loc"]) or "settings"
+    names = {"token": "TELEGRAM_BOT_TOKEN", "base_url": "TELEGRAM_BASE_URL"}
+    name = names.get(field, f"MEGAROTH_{field.upper()}")
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"configuration error: {name} {message}"
+
+
+def load() -> Settings:
+    return Settings()

@@ -1,0 +1,115 @@
+"""The terminal chat: the same conversation as on Telegram, for a newcomer or a script.
+
+Bot messages are printed as plain text; buttons become numbered options (type the
+number); anything else typed is an answer, and /commands work as on Telegram. Works with
+piped input (each input line is echoed so a transcript reads like a chat) and exits
+cleanly at end of input or on Ctrl-C. Charts are saved as PNG files and their path shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from dialogs.charts import render_bucket_chart
+from dialogs.conversation import handle_safely, new_session
+from dialogs.replies import Button, Choice, Command, Event, Outcome, Reply, Text
+
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+_TAG = re.compile(r"</?(b|i|u|s|code|pre|strong|em)>")
+
+
+def plain(text: str, bold: bool = False) -> str:
+    """Telegram HTML -> terminal text: links keep their address, entities are unescaped."""
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    if bold:
+        text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
+    return html.unescape(_TAG.sub("", text))
+
+
+def parse_line(line: str, buttons: list[Button]) -> Event | None:
+    """A typed line as a dialog event: a button number, a /command, or an answer."""
+    line = line.strip()
+    if not line:
+        return None
+    if line.isdigit() and 1 <= int(line) <= len(buttons) and len(line) <= 3:
+        return Choice(buttons[int(line) - 1].data)
+    if line.startswith("/") and len(line) > 1:
+        name, *args = line[1:].split()
+        return Command(name.split("@")[0], tuple(args))
+    return Text(line)
+
+
+class Console:
+    """One person's chat on a terminal."""
+
+    def __init__(self, out: TextIO, chart_dir: Path, today: dt.date, lang: str | None) -> None:
+        self.out = out
+        self.chart_dir = chart_dir
+        self.today = today
+        self.session = new_session(lang)
+        self.buttons: list[Button] = []
+        self.charts = 0
+        self.bold = out.isatty()
+
+    def say(self, reply: Reply) -> None:
+        print(plain(reply.text, self.bold), file=self.out)
+        if reply.buttons:
+            self.buttons = [b for row in reply.buttons for b in row]
+            options = "   ".join(f"[{n}] {b.label}" for n, b in enumerate(self.buttons, 1))
+            print(f"  {options}", file=self.out)
+        if reply.chart is not None:
+            self.charts += 1
+            path = self.chart_dir / f"megaroth-chart-{self.charts}.png"
+            path.write_bytes(render_bucket_chart(reply.chart))
+            print(f"  (chart saved to {path})", file=self.out)
+        print(file=self.out)
+
+    def show(self, outcome: Outcome) -> None:
+        if outcome.notice:
+            print(f"  ({outcome.notice})", file=self.out)
+        if outcome.forget:
+            self.session = new_session(self.session.lang)
+        for reply in outcome.replies:
+            self.say(reply)
+
+    def send(self, event: Event) -> None:
+        self.buttons = []
+        self.show(handle_safely(self.session, event, self.today))
+
+
+def run(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Chat until end of input or Ctrl-C; returns the exit status (0)."""
+    chart_dir = Path(os.environ.get("MEGAROTH_CHART_DIR") or tempfile.gettempdir())
+    lang = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "en").split(".")[0]
+    console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang)
+    interactive = stdin.isatty()
+    print(
+        "megaroth in the terminal (no TELEGRAM_BOT_TOKEN set). Type a number to tap a "
+        "button, /help for commands, Ctrl-D to quit.\n",
+        file=stdout,
+    )
+    console.send(Command("start"))
+    try:
+        while True:
+            if interactive:
+                stdout.write("you> ")
+                stdout.flush()
+            line = stdin.readline()
+            if not line:
+                break
+            if not interactive:
+                print(f"you> {line.rstrip()}", file=stdout)
+            event = parse_line(line, console.buttons)
+            if event is not None:
+                console.send(event)
+    except KeyboardInterrupt:
+        pass
+    print("\nBye! Your answers are not kept in the terminal.", file=stdout)
+    return 0

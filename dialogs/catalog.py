@@ -1,0 +1,429 @@
+"""The questions, as data: id, kind, buttons, when to skip, and where the answer goes.
+
+The state machine is built from this list (dialogs/machine.py), the summary lists it,
+and the Situation is assembled from it (`apply`). Order matters: the plan questions
+come first, because they decide whether the rest matters. A skip condition may only
+look at answers to questions before it, so "the next question" is always forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from dialogs.i18n import N_
+from dialogs.session import Answers
+from rules import Limits, employer_match
+from rules.contributions import catch_up_limit
+
+
+class Kind(StrEnum):
+    """How an answer is given and parsed."""
+
+    yes_no = "yes_no"  # Yes / No / Not sure
+    choice = "choice"  # buttons only (typed text must match a button)
+    year = "year"
+    age = "age"
+    money = "money"
+    money_or_match = "money_or_match"
+    number = "number"
+    rate = "rate"
+    percent = "percent"
+    text = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A button: `value` goes in the callback data (short ASCII), `label` is a msgid."""
+
+    value: str
+    label: str
+
+
+YES_NO_UNSURE = (
+    Option("yes", N_("Yes")),
+    Option("no", N_("No")),
+    Option("unsure", N_("Not sure")),
+)
+
+Skip = Callable[[Answers], bool]
+Apply = Callable[[Answers, Limits, dict[str, Any]], None]
+
+
+def never(_: Answers) -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of a catalog."""
+
+    id: str
+    kind: Kind
+    prompt: str  # msgid; may use {year} and {pay}
+    example: str  # msgid shown when an answer is not understood
+    summary_label: str  # msgid: the short name in the summary
+    options: tuple[Option, ...] = ()
+    skip: Skip = never
+    apply: Apply | None = None
+    plan: bool = False  # a plan-feature question (an HR profile answers these)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# Skip conditions: named functions, so the drawn graph says why a question is skipped.
+def no_after_tax(a: Answers) -> bool:
+    """The plan takes no after-tax money: no mega backdoor questions."""
+    return a.after_tax == "no"
+
+
+def no_in_plan_conversion(a: Answers) -> bool:
+    """Automatic conversion only matters for a plan that converts in-plan."""
+    return a.after_tax == "no" or a.conversion not in ("in_plan", "both")
+
+
+def nothing_to_convert(a: Answers) -> bool:
+    """No after-tax bucket to convert, or no way to convert it while employed."""
+    return a.after_tax != "yes" or a.conversion == "neither"
+
+
+def no_balance(a: Answers) -> bool:
+    """Nothing sits unconverted, so there are no earnings to ask about."""
+    return nothing_to_convert(a) or not a.balance
+
+
+def no_taxable_earnings(a: Answers) -> bool:
+    """A tax rate only prices taxable earnings on a conversion."""
+    return no_balance(a) or not a.earnings
+
+
+# Where each answer goes in rules.Situation.
+def _tri(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def apply_after_tax(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["plan"]["after_tax_contributions"] = _tri(a.after_tax)
+
+
+def apply_conversion(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    if a.conversion in (None, "unsure"):
+        return
+    out["plan"]["in_plan_roth_conversion"] = a.conversion in ("in_plan", "both")
+    out["plan"]["in_service_withdrawal"] = a.conversion in ("in_service", "both")
+
+
+def apply_auto_convert(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["plan"]["automatic_conversion"] = _tri(a.auto_convert)
+
+
+def apply_after_tax_cap(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["plan"]["after_tax_cap_percent"] = a.after_tax_cap
+
+
+def apply_age(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["age"] = a.age
+
+
+def apply_pay(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["compensation"] = a.pay
+
+
+def max_deferrals(a: Answers, limits: Limits) -> Decimal | None:
+    """'Max it': the 402(g) limit plus the catch-up for the age, never above pay."""
+    if a.age is None:
+        return None
+    limit = limits.elective_deferral + catch_up_limit(limits, a.age)
+    return limit if a.pay is None else min(limit, a.pay)
+
+
+def resolved_deferrals(a: Answers, limits: Limits) -> Decimal | None:
+    return max_deferrals(a, limits) if a.deferrals == "max" else a.deferrals
+
+
+def apply_deferrals(a: Answers, limits: Limits, out: dict[str, Any]) -> None:
+    out["elective_deferrals"] = resolved_deferrals(a, limits)
+
+
+def match_dollars(a: Answers, limits: Limits) -> Decimal | None:
+    """A match formula in dollars, from pay and the deferral rate it implies."""
+    if not isinstance(a.employer, Decimal | type(None)):
+        deferrals = resolved_deferrals(a, limits)
+        if a.pay is None or deferrals is None:
+            return None
+        if a.pay == 0:
+            return Decimal(0)
+        deferral_percent = deferrals * 100 / a.pay
+        return employer_match(limits, a.pay, deferral_percent, a.employer.rate, a.employer.up_to)
+    return a.employer
+
+
+def apply_employer(a: Answers, limits: Limits, out: dict[str, Any]) -> None:
+    out["employer_contributions"] = match_dollars(a, limits)
+
+
+def apply_after_tax_in(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["after_tax_contributed"] = a.after_tax_in
+
+
+def apply_paychecks(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["remaining_paychecks"] = a.paychecks
+
+
+def apply_balance(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["after_tax_balance"] = a.balance
+    if a.balance == 0:
+        out["after_tax_basis"] = Decimal(0)
+
+
+def apply_earnings(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    if a.balance is not None and a.earnings is not None:
+        out["after_tax_basis"] = max(Decimal(0), a.balance - a.earnings)
+
+
+def apply_filing_status(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    # Married filing separately, not living together all year: single for the Roth IRA.
+    status = "single" if a.filing_status == "married_separate_apart" else a.filing_status
+    out["filing_status"] = status
+
+
+def apply_magi(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["magi"] = a.pay if a.magi == "pay" else a.magi
+
+
+def apply_ira_balance(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["pretax_ira_balance"] = a.ira_balance
+
+
+def apply_prior_pay(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["prior_year_compensation"] = a.pay if a.prior_pay == "pay" else a.prior_pay
+
+
+def apply_tax_rate(a: Answers, _: Limits, out: dict[str, Any]) -> None:
+    out["marginal_tax_rate"] = None if a.tax_rate in (None, "skip") else a.tax_rate
+
+
+CHECK: tuple[Question, ...] = (
+    Question(
+        "after_tax",
+        Kind.yes_no,
+        N_(
+            "Does your 401(k) plan accept <b>after-tax</b> contributions? These are not "
+            "Roth contributions: they are a separate kind of money that goes in on top of "
+            "the regular limit. Your plan's summary (SPD) or benefits site says so."
+        ),
+        N_("Tap a button, or answer yes, no or not sure."),
+        N_("After-tax contributions"),
+        YES_NO_UNSURE,
+        apply=apply_after_tax,
+        plan=True,
+    ),
+    Question(
+        "conversion",
+        Kind.choice,
+        N_(
+            "While you still work there, how can after-tax money leave the after-tax "
+            "bucket? An <b>in-plan Roth conversion</b> moves it to the Roth 401(k); an "
+            "<b>in-service withdrawal</b> lets you roll it to a Roth IRA."
+        ),
+        N_("Tap one of the buttons."),
+        N_("Way to Roth while employed"),
+        (
+            Option("in_plan", N_("In-plan conversion")),
+            Option("in_service", N_("In-service withdrawal")),
+            Option("both", N_("Both")),
+            Option("neither", N_("Neither")),
+            Option("unsure", N_("Not sure")),
+        ),
+        skip=no_after_tax,
+        apply=apply_conversion,
+        plan=True,
+    ),
+    Question(
+        "auto_convert",
+        Kind.yes_no,
+        N_(
+            "Can the plan convert after-tax contributions to Roth <b>automatically</b>, "
+            "as each paycheck comes in?"
+        ),
+        N_("Tap a button, or answer yes, no or not sure."),
+        N_("Automatic conversion"),
+        YES_NO_UNSURE,
+        skip=no_in_plan_conversion,
+        apply=apply_auto_convert,
+        plan=True,
+    ),
+    Question(
+        "tax_year",
+        Kind.year,
+        N_("Which tax year are we planning?"),
+        N_("Tap a year, or type one like {year}."),
+        N_("Tax year"),
+    ),
+    Question(
+        "age",
+        Kind.age,
+        N_("How old will you be on December 31, {year}? (Or type your birth year.)"),
+        N_("Type your age, like 42, or your birth year, like 1984."),
+        N_("Age on Dec 31"),
+        apply=apply_age,
+    ),
+    Question(
+        "pay",
+        Kind.money,
+        N_("What is your pay from this employer in {year}, before taxes (salary and bonus)?"),
+        N_("Type an amount, like $150,000 or 150k."),
+        N_("Pay"),
+        apply=apply_pay,
+    ),
+    Question(
+        "deferrals",
+        Kind.money,
+        N_(
+            "How much will you defer into the 401(k) in {year}, pre-tax and Roth together "
+            "(not after-tax)?"
+        ),
+        N_("Type an amount, like $24,500 or 24.5k, or tap a button."),
+        N_("Pre-tax + Roth deferrals"),
+        (Option("max", N_("The maximum")), Option("0", N_("Nothing"))),
+        apply=apply_deferrals,
+    ),
+    Question(
+        "employer",
+        Kind.money_or_match,
+        N_(
+            "How much will your employer put in for {year} (match and any profit sharing)? "
+            "Type a dollar amount or the match formula, like <i>50% of the first 6%</i>."
+        ),
+        N_("Type an amount like $6,000, or a formula like 50% of the first 6%."),
+        N_("Employer contributions"),
+        (Option("0", N_("None")),),
+        apply=apply_employer,
+    ),
+    Question(
+        "after_tax_in",
+        Kind.money,
+        N_("How much have you already contributed <b>after-tax</b> in {year}?"),
+        N_("Type an amount, like $2,000 or 2k, or tap None yet."),
+        N_("After-tax so far"),
+        (Option("0", N_("None yet")),),
+        skip=no_after_tax,
+        apply=apply_after_tax_in,
+    ),
+    Question(
+        "paychecks",
+        Kind.number,
+        N_("How many paychecks are left in {year}, counting the next one?"),
+        N_("Type a number from 1 to 53, like 12."),
+        N_("Paychecks left"),
+        (Option("26", "26"), Option("24", "24"), Option("12", "12")),
+        skip=no_after_tax,
+        apply=apply_paychecks,
+        extra={"low": 1, "high": 53},
+    ),
+    Question(
+        "balance",
+        Kind.money,
+        N_("How much after-tax money sits in the plan <b>not yet converted</b> to Roth?"),
+        N_("Type an amount, like $5,300, or tap Nothing."),
+        N_("Unconverted after-tax balance"),
+        (Option("0", N_("Nothing")),),
+        skip=nothing_to_convert,
+        apply=apply_balance,
+    ),
+    Question(
+        "earnings",
+        Kind.money,
+        N_("Of that {balance}, how much is <b>earnings</b> (growth), not your contributions?"),
+        N_("Type an amount no more than the balance, like $120."),
+        N_("Earnings in it"),
+        (Option("0", N_("None")),),
+        skip=no_balance,
+        apply=apply_earnings,
+    ),
+    Question(
+        "filing_status",
+        Kind.choice,
+        N_("How will you file your {year} federal tax return?"),
+        N_("Tap one of the buttons."),
+        N_("Filing status"),
+        (
+            Option("single", N_("Single")),
+            Option("married_joint", N_("Married, jointly")),
+            Option("married_separate", N_("Married, separately (lived together)")),
+            Option("married_separate_apart", N_("Married, separately (lived apart all year)")),
+            Option("head_of_household", N_("Head of household")),
+        ),
+        apply=apply_filing_status,
+    ),
+    Question(
+        "magi",
+        Kind.money,
+        N_(
+            "Roughly what will your <b>modified AGI</b> be for {year}? For most people it is "
+            "pay minus pre-tax deductions, plus other income (and a spouse's if joint)."
+        ),
+        N_("Type an amount, like $180,000, or tap About my pay."),
+        N_("Modified AGI"),
+        (Option("pay", N_("About my pay")),),
+        apply=apply_magi,
+    ),
+    Question(
+        "ira_balance",
+        Kind.money,
+        N_(
+            "What is in your <b>pre-tax</b> traditional, SEP and SIMPLE IRAs in total "
+            "(not Roth IRAs, not the 401(k))?"
+        ),
+        N_("Type an amount, like $63,000, or tap None."),
+        N_("Pre-tax IRA balances"),
+        (Option("0", N_("None")),),
+        apply=apply_ira_balance,
+    ),
+    Question(
+        "prior_pay",
+        Kind.money,
+        N_(
+            "What did this employer pay you in {prior} (W-2 box 3)? It decides the "
+            "highly-paid rules for {year}."
+        ),
+        N_("Type an amount, like $160,000, or tap About the same."),
+        N_("Last year's pay"),
+        (Option("pay", N_("About the same")),),
+        apply=apply_prior_pay,
+    ),
+    Question(
+        "tax_rate",
+        Kind.rate,
+        N_(
+            "Optional: what is your federal marginal tax rate? It prices the tax on "
+            "converting earnings."
+        ),
+        N_("Type a rate like 24% or tap one; Skip is fine."),
+        N_("Marginal tax rate"),
+        (
+            Option("0.22", "22%"),
+            Option("0.24", "24%"),
+            Option("0.32", "32%"),
+            Option("0.35", "35%"),
+            Option("skip", N_("Skip")),
+        ),
+        skip=no_taxable_earnings,
+        apply=apply_tax_rate,
+    ),
+)
+
+QUESTIONS: dict[str, Question] = {q.id: q for q in CHECK}
+PLAN_QUESTIONS = tuple(q.id for q in CHECK if q.plan)
+
+
+def is_needed(question: Question, answers: Answers) -> bool:
+    """Asked when not skipped and not answered yet (answers may come from a profile)."""
+    return getattr(answers, question.id) is None and not question.skip(answers)
+
+
+def is_active(question: Question, answers: Answers) -> bool:
+    """Counts toward the advice: not skipped by an earlier answer."""
+    return not question.skip(answers)

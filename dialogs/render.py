@@ -1,0 +1,416 @@
+"""Assessment -> words, in the person's language: the headline, the actions, the chart.
+
+Everything a person reads about their numbers is written here. Amounts are formatted
+by Babel for the locale; anything that comes from data or from a person is escaped.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from dialogs.charts import BucketChart, Segment
+from dialogs.i18n import N_, Text
+from rules import Action, ActionCode, Assessment, Citation, FilingStatus, MegaBackdoor, Situation
+from rules.contributions import counted_deferrals
+
+ZERO = Decimal(0)
+
+DISCLAIMER = N_(
+    "<i>Educational information, not tax advice. With large sums or a tax bill at stake, "
+    "check with a tax professional.</i>"
+)
+
+
+def short_title(citation: Citation) -> str:
+    """A source's name short enough for a phone line.
+
+    'IRS Notice 2025-67 (IR-2025-111): 2026 ...' -> 'IRS Notice 2025-67';
+    '26 U.S. Code § 415(c) - Limitation ...' -> '26 U.S. Code § 415(c)'.
+    """
+    title = citation.title.split(" - ")[0]
+    if title.startswith("IRS Notice"):
+        return title.split(" (")[0].split(": ")[0]
+    return title.split(", ")[0]
+
+
+def source_line(t: Text, sources: tuple[Citation, ...]) -> str:
+    unique = dict.fromkeys(sources)  # one link per source, in order
+    links = ", ".join(
+        f'<a href="{escape(s.href, quote=True)}">{escape(short_title(s))}</a>' for s in unique
+    )
+    return t("Source: {links}", links=links)
+
+
+def hr_question(t: Text, after_tax: bool, conversion: bool) -> str:
+    """The message to copy and send to HR, asking exactly what is unknown."""
+    lines = [t("Hi! I'm reviewing my 401(k) options. Could you tell me:")]
+    if after_tax:
+        lines.append(
+            t(
+                "- Does our 401(k) plan accept after-tax (non-Roth) employee contributions "
+                "above the regular pre-tax/Roth limit? Is there a cap as a percent of pay?"
+            )
+        )
+    if conversion:
+        lines.append(
+            t(
+                "- Can after-tax money be converted to Roth inside the plan (an in-plan Roth "
+                "rollover), or withdrawn while I'm employed (an in-service withdrawal) to roll "
+                "to a Roth IRA? Can conversions happen automatically?"
+            )
+        )
+    lines.append(t("Thank you!"))
+    return "<code>" + escape("\n".join(lines)) + "</code>"
+
+
+def _per(t: Text, action: Action) -> str:
+    if action.per_paycheck is None:
+        return ""
+    return " " + t("({amount} a paycheck)", amount=t.money(action.per_paycheck))
+
+
+def action_text(t: Text, action: Action, a: Assessment, s: Situation) -> tuple[str, str]:
+    """(what to do, why) for one action."""
+    lim = a.limits
+    code = action.code
+    amount = t.money(action.amount) if action.amount is not None else ""
+    if code is ActionCode.excess_contribution:
+        if action.rule == "402(g)":
+            return (
+                t("Fix an excess: {amount} of deferrals over your limit", amount=amount),
+                t(
+                    "Ask the plan to refund the excess and its earnings by April 15 next year; "
+                    "otherwise it is taxed twice."
+                ),
+            )
+        return (
+            t("Fix an excess: {amount} over the 415(c) total limit", amount=amount),
+            t(
+                "Ask the plan to correct it now: contributions above the total limit must "
+                "come out, and the plan's payroll may not stop them by itself."
+            ),
+        )
+    if code is ActionCode.max_elective_deferrals:
+        return (
+            t("Raise your 401(k) deferrals by {amount}", amount=amount) + _per(t, action),
+            t(
+                "Pre-tax or Roth deferrals come first: they have their own limit "
+                "({limit} for you this year), which after-tax money can't use.",
+                limit=t.money(a.deferral_limit or lim.elective_deferral),
+            ),
+        )
+    if code is ActionCode.roth_catch_up_required:
+        return (
+            t("Make your {amount} catch-up as Roth, not pre-tax", amount=amount),
+            t(
+                "Your pay from this employer last year was over {threshold}, so from 2026 "
+                "catch-up contributions must be Roth.",
+                threshold=t.money(lim.roth_catch_up_wage_threshold or ZERO),
+            ),
+        )
+    if code is ActionCode.contribute_roth_ira:
+        status = s.filing_status or FilingStatus.single
+        start, end = lim.roth_ira_phaseout[status]
+        return (
+            t("Contribute {amount} directly to a Roth IRA", amount=amount),
+            t(
+                "Your income allows it: for your filing status the limit phases out between "
+                "{start} and {end} of modified AGI. The deadline is next April 15.",
+                start=t.money(start),
+                end=t.money(end),
+            ),
+        )
+    if code is ActionCode.backdoor_roth:
+        why = t(
+            "Your income is over the Roth IRA limit, but a conversion has no income limit. "
+            "Report both on Form 8606."
+        )
+        if action.fraction == ZERO:
+            why += " " + t("With no pre-tax IRA money, the conversion is tax-free.")
+        return (
+            t(
+                "Backdoor Roth: put {amount} in a traditional IRA (nondeductible), then convert "
+                "it to Roth",
+                amount=amount,
+            ),
+            why,
+        )
+    if code is ActionCode.pro_rata_warning:
+        return (
+            t(
+                "Your pre-tax IRA makes {percent} of a backdoor conversion taxable (about "
+                "{taxable})",
+                percent=t.percent(action.fraction or ZERO),
+                taxable=t.money(action.taxable or ZERO),
+            ),
+            t(
+                "All your traditional, SEP and SIMPLE IRAs count as one on December 31. Roll "
+                "the {amount} into your 401(k) first (if the plan accepts roll-ins), then "
+                "convert: it becomes tax-free.",
+                amount=amount,
+            ),
+        )
+    if code is ActionCode.ask_hr_after_tax:
+        return (
+            t("Ask HR whether the plan accepts after-tax contributions"),
+            t("Without them there is no mega backdoor; the message below asks exactly that."),
+        )
+    if code is ActionCode.ask_hr_conversion:
+        return (
+            t("Ask HR how after-tax money can reach Roth while you work there"),
+            t(
+                "An in-plan conversion or an in-service withdrawal is what makes after-tax "
+                "money worth it; the message below asks."
+            ),
+        )
+    if code is ActionCode.contribute_after_tax:
+        if action.amount is None:
+            return (
+                t("Contribute after-tax, up to your remaining room"),
+                t("Answer the pay and contribution questions and I'll work out the amount."),
+            )
+        return (
+            t("Contribute {amount} after-tax this year", amount=amount) + _per(t, action),
+            t(
+                "That is your room under the {limit} total limit (415(c)) after your deferrals "
+                "and employer money. Set it as a payroll election with your plan.",
+                limit=t.money(a.annual_additions_limit or lim.annual_additions),
+            ),
+        )
+    if code is ActionCode.convert_in_plan:
+        why = t("Only earnings are taxed when converted, so convert before they grow.")
+        if action.amount is None:
+            return (t("Convert each after-tax contribution to Roth in-plan right away"), why)
+        what = t("Convert the {amount} after-tax balance to Roth in-plan now", amount=amount)
+        if action.taxable:
+            why = t(
+                "The {taxable} of earnings in it is taxable this year.",
+                taxable=t.money(action.taxable),
+            )
+            if action.tax is not None:
+                why += " " + t("At your rate that is about {tax} of tax.", tax=t.money(action.tax))
+        return what, why
+    if code is ActionCode.in_service_rollover_split:
+        caution = t(
+            "Careful: a traditional IRA balance on December 31 makes a backdoor Roth in the "
+            "same year partly taxable; converting the earnings too (and paying their tax) "
+            "avoids that."
+        )
+        if action.amount is None:
+            return (
+                t(
+                    "After each contribution, take an in-service withdrawal: contributions to a "
+                    "Roth IRA, any earnings to a traditional IRA"
+                ),
+                t("IRS Notice 2014-54 lets one withdrawal be split this way.") + " " + caution,
+            )
+        taxable = action.taxable or ZERO
+        return (
+            t(
+                "Roll out the {amount} after-tax balance: {basis} to a Roth IRA, {earnings} of "
+                "earnings to a traditional IRA",
+                amount=amount,
+                basis=t.money(action.amount - taxable),
+                earnings=t.money(taxable),
+            ),
+            t("IRS Notice 2014-54 lets one withdrawal be split so nothing is taxed now.")
+            + " "
+            + caution,
+        )
+    if code is ActionCode.enable_auto_conversion:
+        return (
+            t("Turn on automatic Roth conversion in your plan"),
+            t("Each contribution then converts before it earns anything, so nothing is taxed."),
+        )
+    if code is ActionCode.wait_until_separation:
+        return (
+            t("After-tax money can't reach Roth until you leave this employer"),
+            t(
+                "You have {amount} of after-tax room, but it would wait in the plan and its "
+                "earnings would be taxed when converted later. Usually worth it only after "
+                "everything above.",
+                amount=amount or t("unknown"),
+            ),
+        )
+    if code is ActionCode.mega_backdoor_unavailable:
+        return (
+            t("The mega backdoor Roth isn't open in this plan"),
+            t(
+                "It needs after-tax contributions, which your plan doesn't accept. If the plan "
+                "adds them, or a new employer offers them, check again."
+            ),
+        )
+    if code is ActionCode.no_room_left:
+        return (
+            t("No after-tax room left this year"),
+            t(
+                "Your deferrals, employer money and after-tax contributions already reach the "
+                "{limit} total limit.",
+                limit=t.money(a.annual_additions_limit or lim.annual_additions),
+            ),
+        )
+    if code is ActionCode.hce_refund_risk:
+        return (
+            t("As a highly paid employee, after-tax money may be refunded"),
+            t(
+                "Your pay last year was over {threshold}. If the plan fails its "
+                "nondiscrimination (ACP) test, after-tax contributions come back. Ask HR "
+                "whether it passed last year and whether it limits highly paid employees.",
+                threshold=t.money(hce_threshold_of(a, s)),
+            ),
+        )
+    raise ValueError(f"no wording for action {code}")  # pragma: no cover - every code above
+
+
+def hce_threshold_of(a: Assessment, s: Situation) -> Decimal:
+    from rules.limits import hce_threshold
+
+    return hce_threshold(s.tax_year - 1)[0]
+
+
+def roth_total(a: Assessment) -> tuple[Decimal, Decimal]:
+    """(after-tax into Roth via the 401(k), IRA into Roth) that the actions add up to."""
+    mega = ira = ZERO
+    for action in a.actions:
+        if action.amount is None:
+            continue
+        if action.code is ActionCode.contribute_after_tax:
+            mega += action.amount
+        elif action.code in (ActionCode.contribute_roth_ira, ActionCode.backdoor_roth):
+            ira += action.amount
+    return mega, ira
+
+
+def headline(t: Text, a: Assessment) -> str:
+    year = a.limits.year
+    if any(x.code is ActionCode.excess_contribution for x in a.actions):
+        return t("Act now: you are over a {year} limit.", year=year)
+    mega, ira = roth_total(a)
+    if mega and ira:
+        return t(
+            "You can put {total} more into Roth accounts in {year}: {mega} through your 401(k) "
+            "and {ira} through an IRA.",
+            total=t.money(mega + ira),
+            year=year,
+            mega=t.money(mega),
+            ira=t.money(ira),
+        )
+    if mega or ira:
+        return t(
+            "You can put {total} more into your Roth in {year}.",
+            total=t.money(mega + ira),
+            year=year,
+        )
+    if a.mega_backdoor is MegaBackdoor.unknown:
+        return t("First, two answers from HR decide whether the mega backdoor is open to you.")
+    return t("Here is what you can do in {year}.", year=year)
+
+
+def result_text(t: Text, a: Assessment, s: Situation) -> str:
+    """The full answer: headline, numbered actions with why and source, HR message."""
+    parts = [f"<b>{escape(headline(t, a))}</b>"]
+    for number, action in enumerate(a.actions, 1):
+        what, why = action_text(t, action, a, s)
+        parts.append(f"<b>{number}. {what}</b>\n{why}\n{source_line(t, action.sources)}")
+    asks_after_tax = ActionCode.ask_hr_after_tax in a.codes
+    asks_conversion = ActionCode.ask_hr_conversion in a.codes
+    if asks_after_tax or asks_conversion:
+        parts.append(
+            t("Copy this to HR or your plan's administrator:")
+            + "\n"
+            + hr_question(t, asks_after_tax, asks_conversion)
+        )
+    parts.append(t(DISCLAIMER))
+    return "\n\n".join(parts)
+
+
+def verdict_text(t: Text, status: MegaBackdoor, s: Situation) -> str:
+    """The first useful answer, right after the plan questions."""
+    if status is MegaBackdoor.available:
+        return t(
+            "<b>Good news: the mega backdoor Roth is open to you.</b> Your plan takes after-tax "
+            "money and lets you move it to Roth while you work there. A few numbers now, and "
+            "I'll tell you how much and how."
+        )
+    if status is MegaBackdoor.unavailable:
+        return t(
+            "<b>The mega backdoor isn't open in your plan</b>: it needs after-tax "
+            "contributions. You can still max your 401(k) and use a Roth IRA or a backdoor "
+            "Roth; a few numbers and I'll show you how much."
+        )
+    if status is MegaBackdoor.at_separation:
+        return t(
+            "<b>Half open:</b> your plan takes after-tax money but can't move it to Roth while "
+            "you work there, so it would wait until you leave. Let's see your other options "
+            "and your numbers."
+        )
+    plan = s.plan
+    return (
+        t(
+            "<b>It depends on your plan.</b> Send this to HR, and meanwhile let's work out "
+            "your numbers:"
+        )
+        + "\n"
+        + hr_question(
+            t,
+            plan.after_tax_contributions is None,
+            not plan.in_plan_roth_conversion and not plan.in_service_withdrawal,
+        )
+    )
+
+
+def room_text(t: Text, a: Assessment, paychecks: int | None) -> str | None:
+    """The numbers so far: the after-tax room, once it can be computed."""
+    if a.after_tax_room is None:
+        return None
+    if a.after_tax_per_paycheck is not None and a.after_tax_room > 0 and paychecks:
+        return (
+            t(
+                "So far: <b>{room}</b> of after-tax room in {year}, about {per} a paycheck.",
+                room=t.money(a.after_tax_room),
+                year=a.limits.year,
+                per=t.money(a.after_tax_per_paycheck),
+            )
+            + " "
+            + t.plural(
+                "That spreads it over the {n} paycheck left.",
+                "That spreads it over the {n} paychecks left.",
+                paychecks,
+            )
+        )
+    return t(
+        "So far: <b>{room}</b> of after-tax room in {year}.",
+        room=t.money(a.after_tax_room),
+        year=a.limits.year,
+    )
+
+
+def chart_for(t: Text, a: Assessment, s: Situation) -> BucketChart | None:
+    """The 415(c) bucket: deferrals, employer, after-tax in, room, catch-up on top."""
+    if a.annual_additions_limit is None or s.elective_deferrals is None:
+        return None
+    lim = a.limits
+    counted = counted_deferrals(lim, s.elective_deferrals)
+    catch_up = min(s.elective_deferrals - counted, a.catch_up_limit or ZERO)
+    pieces = [
+        ("deferrals", t("Your deferrals"), counted),
+        ("employer", t("Employer money"), s.employer_contributions or ZERO),
+        ("after_tax_in", t("After-tax so far"), s.after_tax_contributed or ZERO),
+        ("after_tax_room", t("After-tax room"), a.after_tax_room or ZERO),
+        ("catch_up", t("Catch-up"), catch_up),
+    ]
+    segments = tuple(
+        Segment(label=label, amount=amount, amount_text=t.money(amount), kind=kind)
+        for kind, label, amount in pieces
+        if amount > 0
+    )
+    if not segments:
+        return None
+    return BucketChart(
+        title=t("Your {year} 401(k)", year=lim.year),
+        segments=segments,
+        limit=a.annual_additions_limit,
+        limit_text=t("Total limit {amount}", amount=t.money(a.annual_additions_limit)),
+        footer=t("Source: {source}", source=short_title(lim.sources["annual_additions_limit"])),
+    )

@@ -1,0 +1,66 @@
+"""Helpers to drive whole conversations through the real dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+
+import pytest
+
+from dialogs.conversation import handle, new_session
+from dialogs.replies import Choice, Command, Event, Outcome, Text
+from dialogs.session import Session
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\xa0", " ")
+
+
+@dataclass
+class Chat:
+    """A person chatting: every event goes through dialogs.conversation.handle."""
+
+    session: Session
+    today: dt.date = TODAY
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def send(self, event: Event) -> Outcome:
+        outcome = handle(self.session, event, self.today)
+        self.outcomes.append(outcome)
+        # Round-trip through JSON after every event, as the bot's store does.
+        self.session = Session.from_json(self.session.to_json())
+        return outcome
+
+    def tap(self, question: str, value: str) -> Outcome:
+        return self.send(Choice(f"v1:a:{question}:{value}"))
+
+    def type(self, text: str) -> Outcome:
+        return self.send(Text(text))
+
+    def command(self, name: str, *args: str) -> Outcome:
+        return self.send(Command(name, args))
+
+    @property
+    def last_text(self) -> str:
+        return plain(self.outcomes[-1].replies[-1].text)
+
+    def all_text(self) -> str:
+        return "\n".join(plain(r.text) for o in self.outcomes for r in o.replies)
+
+
+@pytest.fixture
+def chat_en() -> Chat:
+    chat = Chat(new_session("en-US"))
+    chat.command("start")
+    return chat
+
+
+@pytest.fixture
+def chat_es() -> Chat:
+    chat = Chat(new_session("es-MX"))
+    chat.command("start")
+    return chat
