@@ -77,7 +77,8 @@ def describe(error: ValidationError) -> str:
     problem = error.errors()[0]
     field = ".".join(str(p) for p in problem["loc"]) or "settings"
     names = {"token": "TELEGRAM_BOT_TOKEN", "base_url": "TELEGRAM_BASE_URL"}
-    name = names.get(field, f"MEGAROTH_{field.upper()}")
+    name = field if field.startswith(("TELEGRAM_", "MEGAROTH_")) else None
+    name = name or names.get(field, f"MEGAROTH_{field.upper()}")
     message = str(problem["msg"]).removeprefix("Value error, ")
     return f"configuration error: {name} {message}"
 

@@ -1,0 +1,454 @@
+"""Telegram: updates in, dialog events through, replies out. No tax rule, no question text.
+
+One update, end to end (DESIGN.md): an update already handled (a redelivery) is skipped;
+otherwise the chat's session is loaded, the event handled by `dialogs`, and the session
+saved *together with the replies still to send* (an outbox) and the update's id, in one
+SQLite transaction. Only then are the replies sent; the outbox is cleared once they are
+out. A crash at any point either loses the whole update (Telegram redelivers it) or keeps
+it with its outbox, which is delivered when the bot comes back. Updates of one chat run
+in order; different chats run concurrently (ChatOrderedProcessor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+
+from bot.config import Settings
+from bot.store import Store
+from bot.transport import AiohttpRequest
+from dialogs.charts import BucketChart, Segment, render_bucket_chart
+from dialogs.conversation import handle_safely, new_session
+from dialogs.i18n import Text as Translate
+from dialogs.i18n import negotiate
+from dialogs.replies import MAX_CAPTION, Choice, Command, Event, Reply, Text, split_text
+from dialogs.session import Session
+
+_LOGGER = logging.getLogger("megaroth.bot")
+MAX_ATTEMPTS = 5
+STORE_KEY = "store"
+
+COMMANDS = {
+    "start": ("Start a check", "Empezar"),
+    "help": ("How this works", "Cómo funciona"),
+    "summary": ("Your answers, to change any", "Tus respuestas, para cambiarlas"),
+    "restart": ("Start over", "Empezar de nuevo"),
+    "language": ("English or Spanish", "Inglés o español"),
+    "limits": ("A year's IRS figures: /limits 2026", "Cifras del IRS de un año: /limits 2026"),
+    "privacy": ("What is stored and how to erase it", "Qué se guarda y cómo borrarlo"),
+    "forget": ("Erase everything about you", "Borrar todo sobre ti"),
+}
+DESCRIPTION = (
+    "Can you do a mega backdoor Roth? I ask about your 401(k) one step at a time and tell "
+    "you what to do next, with the IRS's figures and sources. Educational, not tax advice.",
+    "¿Puedes hacer un mega backdoor Roth? Te pregunto por tu 401(k) paso a paso y te digo "
+    "qué hacer, con las cifras del IRS y sus fuentes. Informativo, no es asesoría fiscal.",
+)
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of one chat strictly in order; different chats concurrently.
+
+    PTB's default processes every update one after another (one slow chart would delay
+    everyone); `concurrent_updates(True)` would let two taps of one person race. A lock
+    per chat gives both properties; locks are dropped when no update of the chat waits.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_id(update) if isinstance(update, Update) else 0
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def _chat_id(update: Update) -> int:
+    chat = update.effective_chat
+    return chat.id if chat is not None else 0
+
+
+def event_of(update: Update) -> Event | None:
+    """The dialog event an update carries (None for updates the dialog ignores)."""
+    if update.callback_query is not None:
+        return Choice(update.callback_query.data or "")
+    message = update.message
+    if message is None:
+        return None
+    text = message.text or ""
+    if text.startswith("/") and len(text) > 1:
+        name, *args = text[1:].split()
+        return Command(name.split("@", 1)[0].lower(), tuple(args))
+    return Text(text)  # stickers, photos... arrive as "" and are re-asked
+
+
+# ---------------------------------------------------------------- the outbox
+
+
+def _chart_to_json(chart: BucketChart | None) -> dict[str, Any] | None:
+    if chart is None:
+        return None
+    data = dataclasses.asdict(chart)
+    data["limit"] = str(chart.limit)
+    data["segments"] = [dict(s, amount=str(s["amount"])) for s in data["segments"]]
+    return data
+
+
+def _chart_from_json(data: dict[str, Any] | None) -> BucketChart | None:
+    if data is None:
+        return None
+    segments = tuple(Segment(**dict(s, amount=Decimal(s["amount"]))) for s in data["segments"])
+    return BucketChart(**dict(data, segments=segments, limit=Decimal(data["limit"])))
+
+
+def outbox_items(ack: Reply | None, ack_message_id: int | None, replies: list[Reply]) -> list[Any]:
+    """What is still to be sent for one update, as JSON-ready items."""
+    items: list[dict[str, Any]] = []
+    if ack is not None and ack_message_id is not None:
+        items.append({"edit": ack_message_id, "text": ack.text})
+    for reply in replies:
+        items.append(
+            {
+                "text": reply.text,
+                "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
+                "chart": _chart_to_json(reply.chart),
+            }
+        )
+    return items
+
+
+# ---------------------------------------------------------------- the bot
+
+
+class MegarothBot:
+    """The handlers and the delivery around one Store."""
+
+    def __init__(self, store: Store, today: Callable[[], dt.date] | None = None) -> None:
+        self.store = store
+        self.today = today or (lambda: dt.datetime.now(dt.UTC).date())
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = _chat_id(update)
+        query = update.callback_query
+        event = event_of(update)
+        if not chat_id or event is None:
+            return
+        if self.store.was_handled(update.update_id):
+            _LOGGER.info(
+                "update %s already handled; delivering anything pending", update.update_id
+            )
+            if query is not None:
+                await self._quietly(query.answer())
+            await self.flush(context, chat_id)
+            return
+        stored = self.store.load(chat_id)
+        if stored is not None and stored.outbox != "[]":
+            await self.flush(context, chat_id)  # a previous update's replies go first
+            stored = self.store.load(chat_id)
+        session = self._session(stored.data if stored else None, update)
+        if self.store.is_blocked(chat_id):
+            self.store.unblock(chat_id)  # they wrote again: they unblocked us
+        outcome = handle_safely(session, event, self.today())
+        ack_target = None
+        if query is not None and isinstance(query.message, Message):
+            ack_target = query.message.message_id
+        elif stored is not None:
+            ack_target = stored.question_message_id
+        items = outbox_items(outcome.ack, ack_target, outcome.replies)
+        if query is not None:
+            notice = outcome.notice
+            await self._quietly(query.answer(text=notice) if notice else query.answer())
+        if outcome.forget:
+            self.store.forget(chat_id, update.update_id)
+            await self.deliver(context, chat_id, items)
+            return
+        self.store.save(
+            chat_id,
+            update.update_id,
+            session.to_json(),
+            json.dumps(items, separators=(",", ":")),
+            None if stored is None else stored.question_message_id,
+        )
+        await self.flush(context, chat_id)
+
+    def _session(self, data: str | None, update: Update) -> Session:
+        language = update.effective_user.language_code if update.effective_user else None
+        if data is not None:
+            try:
+                return Session.from_json(data)
+            except ValueError:
+                _LOGGER.warning("unreadable session at update %s; starting over", update.update_id)
+        return new_session(language)
+
+    async def flush(self, context: Any, chat_id: int) -> None:
+        """Send a chat's outbox, then clear it (at-least-once: a crash mid-way resends)."""
+        stored = self.store.load(chat_id)
+        if stored is None or stored.outbox == "[]":
+            return
+        result = await self.deliver(context, chat_id, json.loads(stored.outbox))
+        if result is not False:  # False: Telegram unreachable; kept for the next try
+            self.store.delivered(chat_id, result if isinstance(result, int) else None)
+
+    async def deliver(
+        self,
+        context: Any,
+        chat_id: int,
+        items: list[dict[str, Any]],
+    ) -> int | bool | None:
+        """Send the items; return the id of the last message with buttons (None if none),
+        or False if delivery failed and should be retried later."""
+        bot = context.bot
+        question_id: int | None = None
+        for item in items:
+            if "edit" in item:
+                await self._send(
+                    chat_id,
+                    partial(
+                        bot.edit_message_text,
+                        chat_id=chat_id,
+                        message_id=item["edit"],
+                        text=item["text"],
+                    ),
+                    optional=True,
+                )
+                continue
+            markup = None
+            if item["buttons"]:
+                markup = InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                     for row in item["buttons"]]
+                )  # fmt: skip
+            pieces = split_text(item["text"])
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                sent = await self._send(
+                    chat_id,
+                    partial(
+                        bot.send_message,
+                        chat_id=chat_id,
+                        text=piece,
+                        reply_markup=markup if last else None,
+                    ),
+                )
+                if sent is False:
+                    return False
+                if sent is None and self.store.is_blocked(chat_id):
+                    return None  # blocked: nothing more to send, nothing to retry
+                if last and markup is not None and isinstance(sent, Message):
+                    question_id = sent.message_id
+            chart = _chart_from_json(item.get("chart"))
+            if chart is not None:
+                png = await asyncio.to_thread(render_bucket_chart, chart)  # off the loop
+                caption = chart.title[:MAX_CAPTION]
+                sent = await self._send(
+                    chat_id, partial(bot.send_photo, chat_id=chat_id, photo=png, caption=caption)
+                )
+                if sent is False:
+                    return False
+        return question_id
+
+    async def _send(
+        self, chat_id: int, call: Callable[[], Awaitable[Any]], optional: bool = False
+    ) -> Any:
+        """One Bot API call with Telegram's back-off rules; False when it must wait."""
+        delay = 0.5
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await call()
+            except RetryAfter as error:
+                wait = error.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+                _LOGGER.warning("flood limit: retrying in %.1fs (attempt %d)", seconds, attempt)
+                await asyncio.sleep(seconds)
+            except Forbidden:
+                _LOGGER.info("chat blocked the bot; not retrying")
+                self.store.block(chat_id)
+                return None
+            except BadRequest as error:
+                # e.g. "message is not modified" or an edit of a message that is gone.
+                level = logging.DEBUG if optional else logging.WARNING
+                _LOGGER.log(level, "bad request: %s", type(error).__name__)
+                return None
+            except (TimedOut, NetworkError) as error:
+                _LOGGER.warning(
+                    "network error %s; retrying in %.1fs (attempt %d)",
+                    type(error).__name__,
+                    delay,
+                    attempt,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8.0)
+        _LOGGER.error("giving up for now after %d attempts; kept for later", MAX_ATTEMPTS)
+        return False
+
+    @staticmethod
+    async def _quietly(call: Awaitable[Any]) -> None:
+        try:
+            await call
+        except (BadRequest, NetworkError) as error:  # "query is too old" after a restart
+            _LOGGER.debug("callback answer failed: %s", type(error).__name__)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the update id and error class only (never text or amounts); apologise."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        _LOGGER.error("error handling update %s: %s", update_id, type(context.error).__name__)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            language = update.effective_user.language_code if update.effective_user else None
+            t = Translate(negotiate(language))
+            await self._quietly(
+                context.bot.send_message(
+                    chat_id=update.effective_chat.id,
+                    text=t(
+                        "Sorry, something went wrong on my side. Your answers are safe; "
+                        "try again, or send /summary."
+                    ),
+                )
+            )
+
+    async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        bot = application.bot
+        for index, language in enumerate(("en", "es")):
+            commands = [BotCommand(name, texts[index]) for name, texts in COMMANDS.items()]
+            code = "" if language == "en" else language
+            await bot.set_my_commands(commands, language_code=code or None)
+            await bot.set_my_description(DESCRIPTION[index], language_code=code or None)
+        for chat_id in self.store.chats_with_outbox():
+            await self.flush(_ContextShim(application), chat_id)
+
+
+class _ContextShim:
+    """What `flush` needs of a context (`.bot`), at start-up when there is no update."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.bot = application.bot
+
+
+def build_application(
+    settings: Settings, store: Store
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB application: our transport, HTML by default, per-chat ordering."""
+    assert settings.token is not None
+    megaroth = MegarothBot(store)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(ChatOrderedProcessor())
+        .post_init(megaroth.post_init)
+    )
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url)
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, megaroth.on_update))
+    application.add_error_handler(megaroth.on_error)
+    application.bot_data["megaroth"] = megaroth
+    return application
+
+
+class _RedactToken(logging.Filter):
+    """Belt and braces: no log line can carry the token, whoever logs it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg = message.replace(self.token, "<token>")
+            record.args = ()
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per state change
+    if settings.token is not None:
+        redact = _RedactToken(settings.token.get_secret_value())
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redact)
+
+
+def serve(settings: Settings) -> int:
+    """Run until SIGTERM/SIGINT; updates in progress finish and the store is closed."""
+    configure_logging(settings)
+    store = Store(settings.db)
+    store.prune(settings.retention_days)
+    application = build_application(settings, store)
+    try:
+        if settings.mode == "webhook":
+            if settings.webhook_url is None or settings.webhook_secret is None:
+                print(
+                    "configuration error: webhook mode needs MEGAROTH_WEBHOOK_URL and "
+                    "MEGAROTH_WEBHOOK_SECRET"
+                )
+                return 2
+            application.run_webhook(
+                listen=settings.listen,
+                port=settings.port,
+                url_path="telegram",
+                webhook_url=str(settings.webhook_url),
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=["message", "callback_query"],
+            )
+        else:
+            application.run_polling(
+                allowed_updates=["message", "callback_query"], drop_pending_updates=False
+            )
+    finally:
+        store.close()
+    _LOGGER.info("stopped cleanly")
+    return 0

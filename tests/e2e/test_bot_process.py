@@ -1,0 +1,243 @@
+"""The real `python -m bot` process against the Bot API stub, as it would talk to Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.stub_server import StubMessage, StubServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@asynccontextmanager
+async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator[Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=stub.token,
+        TELEGRAM_BASE_URL=stub.base_url,
+        MEGAROTH_DB=str(db),
+        MEGAROTH_LOG_LEVEL="INFO",
+        **extra,
+    )
+    log = db.with_suffix(".log")
+    with log.open("ab") as sink:  # a file, not a pipe: an unread pipe would block the bot
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=sink, stderr=sink
+        )
+    process.log = log  # type: ignore[attr-defined]
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def last_question(stub: StubServer, chat_id: int) -> StubMessage:
+    """The latest bot message that still has buttons."""
+    for message in reversed(stub.bot_messages(chat_id)):
+        if message.callback_data:
+            return message
+    shown = [(m.message_id, (m.content or "")[:40]) for m in stub.bot_messages(chat_id)]
+    raise AssertionError(f"no message with buttons in {shown}")
+
+
+def _question_id(stub: StubServer, chat_id: int) -> int:
+    try:
+        return last_question(stub, chat_id).message_id
+    except AssertionError:
+        return 0
+
+
+async def next_question(stub: StubServer, chat_id: int, after: int) -> None:
+    """Wait for the bot's next message with buttons (the next question or the result)."""
+    await stub.wait_for(lambda: _question_id(stub, chat_id) > after, timeout=20)
+
+
+async def tap(stub: StubServer, chat_id: int, value_prefix: str) -> None:
+    message = last_question(stub, chat_id)
+    found = [d for d in message.callback_data if d.startswith(value_prefix)]
+    shown = [
+        (m.message_id, (m.content or "")[:30], m.callback_data) for m in stub.bot_messages(chat_id)
+    ]
+    assert found, f"{value_prefix} not in {message.message_id}: {shown}"
+    data = found[0]
+    stub.push_callback(chat_id, message.message_id, data)
+    await next_question(stub, chat_id, message.message_id)
+
+
+async def say(stub: StubServer, chat_id: int, text: str) -> None:
+    before = _question_id(stub, chat_id)
+    stub.push_text(chat_id, text)
+    await next_question(stub, chat_id, before)
+
+
+def seen(stub: StubServer, chat_id: int) -> str:
+    return "\n".join(m.content or "" for m in stub.bot_messages(chat_id))
+
+
+STEPS: list[tuple[str, str]] = [
+    ("tap", "v1:a:after_tax:yes"), ("tap", "v1:a:conversion:in_plan"),
+    ("tap", "v1:a:auto_convert:no"), ("tap", "v1:a:tax_year:2026"), ("say", "35"),
+    ("say", "200k"), ("tap", "v1:a:deferrals:max"), ("say", "50% of the first 6%"),
+    ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
+    ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
+    ("tap", "v1:a:prior_pay:pay"),
+]  # fmt: skip
+
+
+async def run_steps(stub: StubServer, chat_id: int, steps: list[tuple[str, str]]) -> None:
+    for kind, value in steps:
+        await (tap if kind == "tap" else say)(stub, chat_id, value)
+
+
+async def test_whole_conversation_by_taps_and_typing(stub: StubServer, tmp_path: Path) -> None:
+    async with bot_process(stub, tmp_path / "bot.db") as process:
+        # setMyCommands at start-up, in English (the default) and Spanish.
+        await stub.wait_for(lambda: any(k[1] == "es" for k in stub.commands), timeout=20)
+        spanish = next(v for k, v in stub.commands.items() if k[1] == "es")
+        assert {"command": "forget", "description": "Borrar todo sobre ti"} in spanish
+        stub.push_command(1001, "start", language_code="en")
+        await stub.wait_for_messages(1001, 2, timeout=15)
+        await run_steps(stub, 1001, STEPS)
+        text = seen(stub, 1001)
+        assert "Contribute $41,500 after-tax this year ($1,729 a paycheck)" in text
+        assert "So far: $41,500 of after-tax room in 2026" in text
+        await stub.wait_for(lambda: stub.calls("sendPhoto"), timeout=15)
+        photo = stub.calls("sendPhoto")[0]
+        assert photo.files["photo"].data.startswith(b"\x89PNG")  # type: ignore[attr-defined]
+        # Every tap was answered, and answered questions lost their buttons (edited).
+        assert len(stub.calls("answerCallbackQuery")) == sum(1 for k, _ in STEPS if k == "tap")
+        assert stub.calls("editMessageText")
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+        log = process.log.read_text()
+        assert "Application started" in log
+        assert stub.token.split(":")[1] not in log
+        assert "200000" not in log
+        assert "200k" not in log
+
+
+async def test_sigkill_mid_conversation_resumes(stub: StubServer, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    async with bot_process(stub, db) as process:
+        stub.push_command(2002, "start")
+        await stub.wait_for_messages(2002, 2, timeout=20)
+        await run_steps(stub, 2002, STEPS[:6])
+        process.kill()  # SIGKILL
+        await process.wait()
+    polls = len(stub.calls("getUpdates"))
+    async with bot_process(stub, db):
+        # Polling again means start-up is done, including delivery of any unsent replies.
+        await stub.wait_for(lambda: len(stub.calls("getUpdates")) > polls, timeout=20)
+        await run_steps(stub, 2002, STEPS[6:])
+        assert "Contribute $41,500 after-tax" in seen(stub, 2002)
+
+
+async def test_redelivered_update_is_not_applied_twice(stub: StubServer, tmp_path: Path) -> None:
+    async with bot_process(stub, tmp_path / "bot.db"):
+        stub.push_command(3003, "start")
+        await stub.wait_for_messages(3003, 2, timeout=20)
+        await run_steps(stub, 3003, STEPS[:5])  # ... age 35
+        before = _question_id(stub, 3003)
+        update = stub.push_text(3003, "200k")
+        await next_question(stub, 3003, before)
+        count = len(stub.bot_messages(3003))
+        stub.push_update(update, force=True)  # Telegram resends the same update_id
+        await asyncio.sleep(1.0)
+        assert len(stub.bot_messages(3003)) == count
+        await run_steps(stub, 3003, STEPS[6:])
+        assert "Contribute $41,500 after-tax" in seen(stub, 3003)
+
+
+async def test_flaky_telegram_loses_no_reply(stub: StubServer, tmp_path: Path) -> None:
+    async with bot_process(stub, tmp_path / "bot.db"):
+        stub.push_command(4004, "start")
+        await stub.wait_for_messages(4004, 2, timeout=20)
+        stub.fail_next("sendMessage", 429, retry_after=1)
+        await tap(stub, 4004, "v1:a:after_tax:yes")
+        stub.fail_next("sendMessage", 502, times=2)
+        await tap(stub, 4004, "v1:a:conversion:in_plan")
+        stub.fail_next("sendMessage", drop=True)
+        await tap(stub, 4004, "v1:a:auto_convert:no")
+        await run_steps(stub, 4004, STEPS[3:])
+        assert "Contribute $41,500 after-tax" in seen(stub, 4004)
+
+
+async def test_fifty_people_at_once_get_their_own_answers(
+    stub: StubServer, tmp_path: Path
+) -> None:
+    people = range(5000, 5050)
+    async with bot_process(stub, tmp_path / "bot.db"):
+        for chat in people:
+            stub.push_command(chat, "start")
+        await stub.wait_for(lambda: all(len(stub.bot_messages(c)) >= 2 for c in people), 30)
+        ages = {chat: 20 + chat % 40 for chat in people}
+        for step in STEPS[:4]:
+            asked = {chat: _question_id(stub, chat) for chat in people}
+            for chat in people:
+                stub.push_callback(chat, asked[chat], step[1])
+            await stub.wait_for(
+                lambda a=asked: all(_question_id(stub, c) > a[c] for c in people), 30
+            )
+        for chat in people:
+            stub.push_text(chat, str(ages[chat]))
+        await stub.wait_for(
+            lambda: all(
+                "How old" in seen(stub, c) and f"→ {ages[c]}" in seen(stub, c) for c in people
+            ),
+            30,
+        )
+        for chat in people:
+            assert f"→ {ages[chat]}</b>" in seen(stub, chat) or f"→ {ages[chat]}" in seen(
+                stub, chat
+            )
+            others = [a for c, a in ages.items() if c != chat and a != ages[chat]]
+            assert not any(f"→ {a}\n" in seen(stub, chat) for a in others)
+
+
+async def test_forget_leaves_nothing_in_the_database(stub: StubServer, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    async with bot_process(stub, db) as process:
+        stub.push_command(6006, "start")
+        await stub.wait_for_messages(6006, 2, timeout=20)
+        await run_steps(stub, 6006, STEPS[:6])  # pay 200k stored
+        before = len(stub.bot_messages(6006))
+        stub.push_text(6006, "/forget")
+        await stub.wait_for(lambda: len(stub.bot_messages(6006)) > before, timeout=20)
+        assert "erased" in seen(stub, 6006)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+    raw = _read_db_files(tmp_path)
+    assert b"200000" not in raw
+    assert b"6006" not in raw
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
+
+
+def _read_db_files(folder: Path) -> bytes:
+    """The database file and any WAL/SHM beside it, as raw bytes."""
+    return b"".join(p.read_bytes() for p in folder.iterdir() if p.name.startswith("bot.db"))
+
+
+async def test_bad_token_setting_is_one_clear_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
+    env["TELEGRAM_BOT_TOKEN"] = "not-a-token"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _out, err = await process.communicate()
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("configuration error: TELEGRAM_BOT_TOKEN must look like")
+    assert "not-a-token" not in lines[0]
