@@ -93,27 +93,24 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     Pieces never cut an HTML tag in two because the dialog only splits between
     paragraphs and lines, and each paragraph it writes closes its own tags.
     """
-    if len(text) <= limit:
-        return [text]
     pieces: list[str] = []
     current = ""
-    for separator, parts in (("\n\n", text.split("\n\n")),):
-        for part in parts:
-            candidate = f"{current}{separator}{part}" if current else part
-            if len(candidate) <= limit:
-                current = candidate
-                continue
-            if current:
-                pieces.append(current)
-            while len(part) > limit:
-                cut = part.rfind("\n", 0, limit)
-                if cut <= 0:
-                    cut = part.rfind(" ", 0, limit)
-                if cut <= 0:
-                    cut = limit
-                pieces.append(part[:cut])
-                part = part[cut:].lstrip("\n ")
-            current = part
+    for part in text.split("\n\n"):
+        candidate = f"{current}\n\n{part}" if current else part
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        while len(part) > limit:
+            cut = part.rfind("\n", 0, limit)
+            if cut <= 0:
+                cut = part.rfind(" ", 0, limit)
+            if cut <= 0:
+                cut = limit
+            pieces.append(part[:cut])
+            part = part[cut:].lstrip("\n ")
+        current = part
     if current:
         pieces.append(current)
     return pieces

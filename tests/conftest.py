@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+
+from tests.e2e.stub_server import NetworkTripwire, StubServer
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +16,24 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(("TELEGRAM_", "MEGAROTH_")):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def network_tripwire(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkTripwire]:
+    """Fail the test if anything tried to reach beyond 127.0.0.1."""
+    tripwire = NetworkTripwire().install(monkeypatch)
+    yield tripwire
+    assert not tripwire.violations, f"network access outside 127.0.0.1: {tripwire.violations}"
+
+
+@pytest.fixture(autouse=True)
+def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without it, constructing ``RetryAfter`` emits a PTBDeprecationWarning (an error here)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[StubServer]:
+    """A fresh Bot API stub server on 127.0.0.1 per test."""
+    async with StubServer() as server:
+        yield server

@@ -7,7 +7,6 @@ import io
 import logging
 import socket
 import traceback
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import telegram
@@ -17,28 +16,7 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.transport import AiohttpRequest
-from tests.e2e.stub_server import NetworkTripwire, StubServer
-
-
-@pytest.fixture(autouse=True)
-def network_tripwire(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkTripwire]:
-    """Fail the test if anything tried to reach beyond 127.0.0.1."""
-    tripwire = NetworkTripwire().install(monkeypatch)
-    yield tripwire
-    assert not tripwire.violations, f"network access outside 127.0.0.1: {tripwire.violations}"
-
-
-@pytest.fixture(autouse=True)
-def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without it, constructing ``RetryAfter`` emits a PTBDeprecationWarning (an error here)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubServer]:
-    """A fresh stub server per test."""
-    async with StubServer() as server:
-        yield server
+from tests.e2e.stub_server import StubServer
 
 
 def _bot(stub: StubServer, request: BaseRequest | None = None) -> telegram.Bot:

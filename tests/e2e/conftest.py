@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -18,32 +18,11 @@ import telegram
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.transport import AiohttpRequest
-from tests.e2e.stub_server import NetworkTripwire, StubServer
+from tests.e2e.stub_server import StubServer
 
 PollingRunner = Callable[
     ..., contextlib.AbstractAsyncContextManager[Application[Any, Any, Any, Any, Any, Any]]
 ]
-
-
-@pytest.fixture(autouse=True)
-def network_tripwire(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkTripwire]:
-    """Fail the test if anything tried to reach beyond 127.0.0.1."""
-    tripwire = NetworkTripwire().install(monkeypatch)
-    yield tripwire
-    assert not tripwire.violations, f"network access outside 127.0.0.1: {tripwire.violations}"
-
-
-@pytest.fixture(autouse=True)
-def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opt into PTB's timedelta periods: ``RetryAfter`` otherwise warns (an error here)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[StubServer]:
-    """A fresh stub server per test."""
-    async with StubServer() as server:
-        yield server
 
 
 @pytest.fixture
