@@ -53,7 +53,6 @@ from dialogs.session import Answers, MatchFormula, Session
 from rules import (
     Assessment,
     FilingStatus,
-    MegaBackdoor,
     Situation,
     assess,
     limits_for,
@@ -685,7 +684,6 @@ def handle_safely(session: Session, event: Event, today: dt.date) -> Outcome:
 
 __all__ = [
     "COMMANDS",
-    "MegaBackdoor",
     "assessment_of",
     "handle",
     "handle_safely",

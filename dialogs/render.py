@@ -13,6 +13,7 @@ from dialogs.charts import BucketChart, Segment
 from dialogs.i18n import N_, Text
 from rules import Action, ActionCode, Assessment, Citation, FilingStatus, MegaBackdoor, Situation
 from rules.contributions import counted_deferrals
+from rules.limits import hce_threshold
 
 ZERO = Decimal(0)
 
@@ -257,16 +258,10 @@ def action_text(t: Text, action: Action, a: Assessment, s: Situation) -> tuple[s
                 "Your pay last year was over {threshold}. If the plan fails its "
                 "nondiscrimination (ACP) test, after-tax contributions come back. Ask HR "
                 "whether it passed last year and whether it limits highly paid employees.",
-                threshold=t.money(hce_threshold_of(a, s)),
+                threshold=t.money(hce_threshold(s.tax_year - 1)[0]),
             ),
         )
     raise ValueError(f"no wording for action {code}")  # pragma: no cover - every code above
-
-
-def hce_threshold_of(a: Assessment, s: Situation) -> Decimal:
-    from rules.limits import hce_threshold
-
-    return hce_threshold(s.tax_year - 1)[0]
 
 
 def roth_total(a: Assessment) -> tuple[Decimal, Decimal]:

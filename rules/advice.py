@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rules.contributions import per_paycheck
-from rules.limits import cite, hce_threshold
+from rules.limits import PHASEOUT_PARAMETER, cite, hce_threshold
 from rules.models import (
     Action,
     ActionCode,
@@ -143,13 +143,7 @@ def _roth_ira(f: Figures) -> list[Action]:
     if f.roth_ira_limit is None or f.ira_maximum is None or f.filing_status is None:
         return []
     actions: list[Action] = []
-    phaseout = (
-        "roth_ira_phaseout_married_joint"
-        if f.filing_status is FilingStatus.married_joint
-        else "roth_ira_phaseout_married_separate"
-        if f.filing_status is FilingStatus.married_separate
-        else "roth_ira_phaseout_single"
-    )
+    phaseout = PHASEOUT_PARAMETER[f.filing_status]
     ira_sources = _source(f.limits, "ira_contribution_limit")
     if f.roth_ira_limit > ZERO:
         actions.append(

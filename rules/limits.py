@@ -167,7 +167,7 @@ def _range(raw: dict[str, int]) -> tuple[Decimal, Decimal]:
     return Decimal(raw["start"]), Decimal(raw["end"])
 
 
-_PHASEOUT_FILE = {
+PHASEOUT_PARAMETER = {  # the parameter file holding each status's Roth IRA range
     FilingStatus.single: "roth_ira_phaseout_single",
     FilingStatus.head_of_household: "roth_ira_phaseout_single",
     FilingStatus.married_joint: "roth_ira_phaseout_married_joint",
@@ -194,7 +194,7 @@ def _limits_for(year: int) -> Limits:
         hce_compensation=_money(get("hce_compensation_threshold")),
         ira=_money(get("ira_contribution_limit")),
         ira_catch_up=_money(get("ira_catch_up_limit")),
-        roth_ira_phaseout={fs: _range(get(name)) for fs, name in _PHASEOUT_FILE.items()},
+        roth_ira_phaseout={fs: _range(get(name)) for fs, name in PHASEOUT_PARAMETER.items()},
         roth_catch_up_wage_threshold=_optional_money(get("roth_catch_up_wage_threshold")),
         catch_up_age=int(get("catch_up_age")),
         catch_up_60_63_ages=None if ages is None else (int(ages["first"]), int(ages["last"])),
