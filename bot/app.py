@@ -39,6 +39,7 @@ from telegram.ext import (
     Defaults,
     TypeHandler,
 )
+from telegram.helpers import create_deep_linked_url
 
 from bot.config import Settings
 from bot.store import Store
@@ -47,6 +48,8 @@ from dialogs.charts import BucketChart, Segment, render_bucket_chart
 from dialogs.conversation import handle_safely, new_session
 from dialogs.i18n import Text as Translate
 from dialogs.i18n import negotiate
+from dialogs.plans import PlanProfile, Services
+from dialogs.qr import qr_png
 from dialogs.replies import MAX_CAPTION, Choice, Command, Event, Reply, Text, split_text
 from dialogs.session import Session
 
@@ -63,6 +66,8 @@ COMMANDS = {
     "limits": ("A year's IRS figures: /limits 2026", "Cifras del IRS de un año: /limits 2026"),
     "privacy": ("What is stored and how to erase it", "Qué se guarda y cómo borrarlo"),
     "forget": ("Erase everything about you", "Borrar todo sobre ti"),
+    "newplan": ("HR: set up your plan's link", "RR. HH.: configura el enlace de tu plan"),
+    "myplans": ("HR: your plan links", "RR. HH.: tus enlaces de plan"),
 }
 DESCRIPTION = (
     "Can you do a mega backdoor Roth? I ask about your 401(k) one step at a time and tell "
@@ -154,6 +159,7 @@ def outbox_items(ack: Reply | None, ack_message_id: int | None, replies: list[Re
                 "text": reply.text,
                 "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
                 "chart": _chart_to_json(reply.chart),
+                "qr": reply.qr,
             }
         )
     return items
@@ -165,9 +171,31 @@ def outbox_items(ack: Reply | None, ack_message_id: int | None, replies: list[Re
 class MegarothBot:
     """The handlers and the delivery around one Store."""
 
-    def __init__(self, store: Store, today: Callable[[], dt.date] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        today: Callable[[], dt.date] | None = None,
+        admin_ids: frozenset[int] = frozenset(),
+        retention_days: int = 30,
+    ) -> None:
         self.store = store
         self.today = today or (lambda: dt.datetime.now(dt.UTC).date())
+        self.admin_ids = admin_ids  # who may set up plan profiles (empty: anyone)
+        self.retention_days = retention_days
+
+    def services(self, update: Update, context: Any) -> Services:
+        """What the dialog may use for this update: the plan book, and who is asking."""
+        user = update.effective_user
+        user_id = user.id if user is not None else None
+        username = context.bot.username
+        return Services(
+            plans=self.store,
+            user_id=user_id,
+            may_create_plans=user_id is not None
+            and (not self.admin_ids or user_id in self.admin_ids),
+            link=lambda code: create_deep_linked_url(username, code),
+            retention_days=self.retention_days,
+        )
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = _chat_id(update)
@@ -190,7 +218,7 @@ class MegarothBot:
         session = self._session(stored.data if stored else None, update)
         if self.store.is_blocked(chat_id):
             self.store.unblock(chat_id)  # they wrote again: they unblocked us
-        outcome = handle_safely(session, event, self.today())
+        outcome = handle_safely(session, event, self.today(), self.services(update, context))
         ack_target = None
         if query is not None and isinstance(query.message, Message):
             ack_target = query.message.message_id
@@ -287,6 +315,13 @@ class MegarothBot:
                 )
                 if sent is False:
                     return False
+            if item.get("qr"):
+                png = await asyncio.to_thread(qr_png, item["qr"])
+                sent = await self._send(
+                    chat_id, partial(bot.send_photo, chat_id=chat_id, photo=png)
+                )
+                if sent is False:
+                    return False
         return question_id
 
     async def _send(
@@ -370,7 +405,9 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB application: our transport, HTML by default, per-chat ordering."""
     assert settings.token is not None
-    megaroth = MegarothBot(store)
+    megaroth = MegarothBot(
+        store, admin_ids=settings.admin_ids, retention_days=settings.retention_days
+    )
     builder = (
         ApplicationBuilder()
         .token(settings.token.get_secret_value())
@@ -422,10 +459,16 @@ def configure_logging(settings: Settings) -> None:
             handler.addFilter(redact)
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, curated: list[PlanProfile] | None = None) -> int:
     """Run until SIGTERM/SIGINT; updates in progress finish and the store is closed."""
     configure_logging(settings)
     store = Store(settings.db)
+    try:
+        store.load_curated(curated or [])
+    except ValueError as error:
+        print(f"configuration error: MEGAROTH_PLANS_FILE {error}")
+        store.close()
+        return 2
     store.prune(settings.retention_days)
     application = build_application(settings, store)
     try:

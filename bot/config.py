@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     listen: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     admin_ids: frozenset[int] = frozenset()
-    retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] = "megaroth_bot"
     plans_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -17,9 +17,16 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from telegram.helpers import create_deep_linked_url
+
+from bot.config import Settings
 from dialogs.charts import render_bucket_chart
 from dialogs.conversation import handle_safely, new_session
+from dialogs.plans import MemoryPlanBook, PlanProfile, Services
+from dialogs.qr import qr_png
 from dialogs.replies import Button, Choice, Command, Event, Outcome, Reply, Text
+
+CONSOLE_USER_ID = 1  # the one person at the terminal, as the owner of profiles they set up
 
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|strong|em)>")
@@ -49,7 +56,14 @@ def parse_line(line: str, buttons: list[Button]) -> Event | None:
 class Console:
     """One person's chat on a terminal."""
 
-    def __init__(self, out: TextIO, chart_dir: Path, today: dt.date, lang: str | None) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        chart_dir: Path,
+        today: dt.date,
+        lang: str | None,
+        services: Services | None = None,
+    ) -> None:
         self.out = out
         self.chart_dir = chart_dir
         self.today = today
@@ -57,6 +71,7 @@ class Console:
         self.buttons: list[Button] = []
         self.charts = 0
         self.bold = out.isatty()
+        self.services = services or Services(plans=MemoryPlanBook(), user_id=CONSOLE_USER_ID)
 
     def say(self, reply: Reply) -> None:
         print(plain(reply.text, self.bold), file=self.out)
@@ -69,6 +84,11 @@ class Console:
             path = self.chart_dir / f"megaroth-chart-{self.charts}.png"
             path.write_bytes(render_bucket_chart(reply.chart))
             print(f"  (chart saved to {path})", file=self.out)
+        if reply.qr is not None:
+            self.charts += 1
+            path = self.chart_dir / f"megaroth-qr-{self.charts}.png"
+            path.write_bytes(qr_png(reply.qr))
+            print(f"  (QR code saved to {path})", file=self.out)
         print(file=self.out)
 
     def show(self, outcome: Outcome) -> None:
@@ -81,14 +101,33 @@ class Console:
 
     def send(self, event: Event) -> None:
         self.buttons = []
-        self.show(handle_safely(self.session, event, self.today))
+        self.show(handle_safely(self.session, event, self.today, self.services))
 
 
-def run(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Chat until end of input or Ctrl-C; returns the exit status (0)."""
+def run(
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    curated: list[PlanProfile] | None = None,
+    settings: Settings | None = None,
+) -> int:
+    """Chat until end of input or Ctrl-C; returns the exit status (0).
+
+    Plan profiles live in memory: the operator's curated ones (to try a plans file out),
+    and any set up here with /newplan, until the chat ends.
+    """
     chart_dir = Path(os.environ.get("MEGAROTH_CHART_DIR") or tempfile.gettempdir())
     lang = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "en").split(".")[0]
-    console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang)
+    book = MemoryPlanBook()
+    for profile in curated or ():
+        book.save_plan(profile)
+    username = settings.bot_username if settings is not None else "megaroth_bot"
+    services = Services(
+        plans=book,
+        user_id=CONSOLE_USER_ID,
+        link=lambda code: create_deep_linked_url(username, code),
+        retention_days=settings.retention_days if settings is not None else 30,
+    )
+    console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang, services)
     interactive = stdin.isatty()
     print(
         "megaroth in the terminal (no TELEGRAM_BOT_TOKEN set). Type a number to tap a "

@@ -1,4 +1,5 @@
-"""SQLite storage: sessions, handled update ids, and the message that asked each question.
+"""SQLite storage: sessions, handled update ids, the message that asked each question,
+and HR plan profiles (owner NULL: curated by the operator; a start count, never who).
 
 One file in WAL mode, written through on every handled update: the session and the
 update's id are saved in one transaction *before* any reply goes out, so a crash at any
@@ -9,11 +10,16 @@ rows, and `/forget` checkpoints the WAL, so erased data does not linger in the f
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from dialogs.plans import PlanProfile
+from dialogs.session import PlanAnswers
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -33,6 +39,16 @@ CREATE TABLE IF NOT EXISTS blocked_chats (
     chat_id INTEGER PRIMARY KEY,
     since REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS plans (
+    code TEXT PRIMARY KEY,
+    owner_id INTEGER,
+    name TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,
+    starts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS plans_owner ON plans (owner_id);
 """
 HANDLED_KEEP_SECONDS = 2 * 24 * 3600  # Telegram keeps unconfirmed updates about 24 h
 
@@ -169,6 +185,91 @@ class Store:
                 "DELETE FROM handled_updates WHERE handled < ?", (now - HANDLED_KEEP_SECONDS,)
             )
         return int(gone)
+
+    # ------------------------------------------------------------ plan profiles (PlanBook)
+
+    _PLAN_COLUMNS = "code, owner_id, name, answers, updated, verified, starts"
+
+    @staticmethod
+    def _plan(row: tuple[object, ...]) -> PlanProfile:
+        code, owner_id, name, answers, updated, verified, starts = row
+        return PlanProfile(
+            code=str(code),
+            owner_id=None if owner_id is None else int(str(owner_id)),
+            name=str(name),
+            answers=PlanAnswers.model_validate_json(str(answers)),
+            updated=dt.date.fromisoformat(str(updated)),
+            verified=bool(verified),
+            starts=int(str(starts)),
+        )
+
+    def get_plan(self, code: str) -> PlanProfile | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {self._PLAN_COLUMNS} FROM plans WHERE code = ?", (code,)
+            ).fetchone()
+        return None if row is None else self._plan(row)
+
+    def save_plan(self, profile: PlanProfile) -> None:
+        """Insert or replace by code, keeping the start count."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO plans (code, owner_id, name, answers, updated, verified) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+                "owner_id = excluded.owner_id, name = excluded.name, "
+                "answers = excluded.answers, updated = excluded.updated, "
+                "verified = excluded.verified",
+                (
+                    profile.code,
+                    profile.owner_id,
+                    profile.name,
+                    profile.answers.model_dump_json(exclude_none=True),
+                    profile.updated.isoformat(),
+                    int(profile.verified),
+                ),
+            )
+
+    def delete_plan(self, code: str, owner_id: int) -> bool:
+        with self._lock:
+            gone = self._db.execute(
+                "DELETE FROM plans WHERE code = ? AND owner_id = ?", (code, owner_id)
+            ).rowcount
+        return bool(gone)
+
+    def plans_of(self, owner_id: int) -> list[PlanProfile]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {self._PLAN_COLUMNS} FROM plans WHERE owner_id = ? "
+                "ORDER BY lower(name), code",
+                (owner_id,),
+            ).fetchall()
+        return [self._plan(row) for row in rows]
+
+    def count_start(self, code: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE plans SET starts = starts + 1 WHERE code = ?", (code,))
+
+    def load_curated(self, profiles: Iterable[PlanProfile]) -> None:
+        """Make the curated profiles exactly the operator's file: add, update, and drop
+        those no longer in it. A code a person's profile already uses is refused."""
+        profiles = list(profiles)
+        codes = [p.code for p in profiles]
+        with self._lock:
+            taken = self._db.execute(
+                f"SELECT code FROM plans WHERE owner_id IS NOT NULL AND code IN "
+                f"({','.join('?' * len(codes))})",
+                codes,
+            ).fetchall()
+        if taken:
+            raise ValueError(f"code {taken[0][0]!r} is already used by a profile set up in chat")
+        for profile in profiles:
+            self.save_plan(profile)
+        with self._lock:
+            self._db.execute(
+                f"DELETE FROM plans WHERE owner_id IS NULL AND code NOT IN "
+                f"({','.join('?' * len(codes))})",
+                codes,
+            )
 
     def count_sessions(self) -> int:
         with self._lock:

@@ -14,9 +14,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel
+
 from dialogs.i18n import N_
 from dialogs.session import Answers
-from rules import Limits, employer_match
+from rules import Limits, employer_match, nonelective_contribution
 from rules.contributions import catch_up_limit
 
 
@@ -29,6 +31,7 @@ class Kind(StrEnum):
     age = "age"
     money = "money"
     money_or_match = "money_or_match"
+    match = "match"  # a match formula only
     number = "number"
     rate = "rate"
     percent = "percent"
@@ -49,7 +52,7 @@ YES_NO_UNSURE = (
     Option("unsure", N_("Not sure")),
 )
 
-Skip = Callable[[Answers], bool]
+Skip = Callable[[Any], bool]  # takes the catalog's answers model
 Apply = Callable[[Answers, Limits, dict[str, Any]], None]
 
 
@@ -77,6 +80,11 @@ class Question:
 def no_after_tax(a: Answers) -> bool:
     """The plan takes no after-tax money: no mega backdoor questions."""
     return a.after_tax == "no"
+
+
+def no_plan_profile(a: Answers) -> bool:
+    """The after-tax cap is only known from an HR profile; people are not asked it."""
+    return a.after_tax == "no" or not a.from_plan
 
 
 def no_in_plan_conversion(a: Answers) -> bool:
@@ -120,7 +128,8 @@ def apply_auto_convert(a: Answers, _: Limits, out: dict[str, Any]) -> None:
 
 
 def apply_after_tax_cap(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["plan"]["after_tax_cap_percent"] = a.after_tax_cap
+    cap = a.after_tax_cap
+    out["plan"]["after_tax_cap_percent"] = cap if isinstance(cap, Decimal) else None
 
 
 def apply_age(a: Answers, _: Limits, out: dict[str, Any]) -> None:
@@ -148,16 +157,21 @@ def apply_deferrals(a: Answers, limits: Limits, out: dict[str, Any]) -> None:
 
 
 def match_dollars(a: Answers, limits: Limits) -> Decimal | None:
-    """A match formula in dollars, from pay and the deferral rate it implies."""
-    if not isinstance(a.employer, Decimal | type(None)):
+    """A formula in dollars: the match from pay and the deferral rate it implies, plus
+    any nonelective percent of pay."""
+    formula = a.employer
+    if formula is None or isinstance(formula, Decimal):
+        return formula
+    if a.pay is None:
+        return None
+    amount = nonelective_contribution(limits, a.pay, formula.nonelective)
+    if formula.rate:
         deferrals = resolved_deferrals(a, limits)
-        if a.pay is None or deferrals is None:
+        if deferrals is None:
             return None
-        if a.pay == 0:
-            return Decimal(0)
-        deferral_percent = deferrals * 100 / a.pay
-        return employer_match(limits, a.pay, deferral_percent, a.employer.rate, a.employer.up_to)
-    return a.employer
+        deferral_percent = deferrals * 100 / a.pay if a.pay else Decimal(0)
+        amount += employer_match(limits, a.pay, deferral_percent, formula.rate, formula.up_to)
+    return amount
 
 
 def apply_employer(a: Answers, limits: Limits, out: dict[str, Any]) -> None:
@@ -253,6 +267,17 @@ CHECK: tuple[Question, ...] = (
         YES_NO_UNSURE,
         skip=no_in_plan_conversion,
         apply=apply_auto_convert,
+        plan=True,
+    ),
+    Question(
+        "after_tax_cap",
+        Kind.percent,
+        N_("Does the plan cap after-tax contributions at a percent of pay?"),
+        N_("Type a percent of pay, like 15%, or tap No cap."),
+        N_("After-tax cap"),
+        (Option("none", N_("No cap")),),
+        skip=no_plan_profile,
+        apply=apply_after_tax_cap,
         plan=True,
     ),
     Question(
@@ -419,11 +444,11 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in CHECK}
 PLAN_QUESTIONS = tuple(q.id for q in CHECK if q.plan)
 
 
-def is_needed(question: Question, answers: Answers) -> bool:
+def is_needed(question: Question, answers: BaseModel) -> bool:
     """Asked when not skipped and not answered yet (answers may come from a profile)."""
     return getattr(answers, question.id) is None and not question.skip(answers)
 
 
-def is_active(question: Question, answers: Answers) -> bool:
+def is_active(question: Question, answers: BaseModel) -> bool:
     """Counts toward the advice: not skipped by an earlier answer."""
     return not question.skip(answers)

@@ -11,27 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-import unicodedata
 from decimal import Decimal
 from html import escape
 from typing import Any
 
 from pydantic import ValidationError
 
-from dialogs import parsing
-from dialogs.catalog import (
-    CHECK,
-    PLAN_QUESTIONS,
-    QUESTIONS,
-    YES_NO_UNSURE,
-    Kind,
-    Question,
-    apply_after_tax_cap,
-    is_active,
-    max_deferrals,
+from dialogs import parsing, plan_setup, plans
+from dialogs.catalog import CHECK, PLAN_QUESTIONS, QUESTIONS, Kind, Question, is_active
+from dialogs.engine import (
+    Invalid,
+    answer_label,
+    option_rows,
+    parse_answer,
+    prompt_values,
+    tapped_value,
+    tax_year_of,
 )
 from dialogs.i18n import N_, Text, negotiate
 from dialogs.machine import CHECK_DIALOG, DONE
+from dialogs.plans import Services
 from dialogs.render import (
     chart_for,
     result_text,
@@ -49,7 +48,7 @@ from dialogs.replies import (
     Reply,
     callback,
 )
-from dialogs.session import Answers, MatchFormula, Session
+from dialogs.session import Answers, Profile, Session
 from rules import (
     Assessment,
     FilingStatus,
@@ -63,7 +62,19 @@ from rules.models import PlanFeatures
 
 _LOGGER = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "summary", "restart", "language", "limits", "privacy", "forget")
+COMMANDS = (
+    "start",
+    "help",
+    "summary",
+    "restart",
+    "language",
+    "limits",
+    "privacy",
+    "forget",
+    "newplan",
+    "myplans",
+    "cancel",
+)
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
@@ -75,16 +86,6 @@ def new_session(language_code: str | None = None) -> Session:
     return Session(state=CHECK_DIALOG.first, lang=negotiate(language_code))
 
 
-def default_year(today: dt.date) -> int:
-    """This year if the IRS has published its figures, else the latest year that has them."""
-    years = supported_years()
-    return today.year if today.year in years else years[-1]
-
-
-def tax_year_of(session: Session, today: dt.date) -> int:
-    return session.answers.tax_year or default_year(today)
-
-
 def situation_from(answers: Answers, year: int) -> Situation:
     """The rules core's input, from the answers of questions not skipped."""
     limits = limits_for(year)
@@ -92,7 +93,6 @@ def situation_from(answers: Answers, year: int) -> Situation:
     for question in CHECK:
         if question.apply is not None and is_active(question, answers):
             question.apply(answers, limits, fields)
-    apply_after_tax_cap(answers, limits, fields)
     fields["plan"] = PlanFeatures(**fields["plan"])
     return Situation(**fields)
 
@@ -105,70 +105,15 @@ def assessment_of(session: Session, today: dt.date) -> tuple[Situation, Assessme
 # ---------------------------------------------------------------- asking
 
 
-def _prompt_values(session: Session, today: dt.date) -> dict[str, str]:
-    t = Text(session.lang)
-    year = tax_year_of(session, today)
-    balance = session.answers.balance
-    return {
-        "year": str(year),
-        "prior": str(year - 1),
-        "balance": t.money(balance) if balance is not None else "",
-    }
-
-
-def answer_label(t: Text, question: Question, value: object, answers: Answers, year: int) -> str:
-    """How an answer reads back in the summary and in the acknowledgement."""
-    for option in question.options:
-        if option.value == str(value) and question.kind is not Kind.money:
-            return t(option.label)
-    if value == "max":
-        amount = max_deferrals(answers, limits_for(year))
-        label = t("The maximum")
-        return label if amount is None else f"{label} ({t.money(amount)})"
-    if value == "pay":
-        return t("About my pay")
-    if value == "skip":
-        return t("Skipped")
-    if isinstance(value, MatchFormula):
-        return t(
-            "{rate} of the first {up_to} of pay",
-            rate=t.percent(value.rate / 100),
-            up_to=t.percent(value.up_to / 100),
-        )
-    if isinstance(value, Decimal):
-        if question.kind is Kind.rate:
-            return t.percent(value)
-        if question.kind is Kind.percent:
-            return t.percent(value / 100)
-        return t.money(value)
-    return escape(str(value))
-
-
-def _option_rows(session: Session, question: Question, today: dt.date) -> list[list[Button]]:
-    t = Text(session.lang)
-    if question.kind is Kind.year:
-        current = default_year(today)
-        buttons = [
-            Button(
-                t("{year} (this year)", year=y) if y == today.year else str(y),
-                callback("a", question.id, str(y)),
-            )
-            for y in sorted(supported_years(), key=lambda y: (y != current, -y))
-        ]
-        return [buttons[:2], buttons[2:]] if len(buttons) > 2 else [buttons]
-    buttons = [Button(t(o.label), callback("a", question.id, o.value)) for o in question.options]
-    if question.kind is Kind.choice and len(buttons) > 3:
-        return [[b] for b in buttons]
-    return [buttons] if buttons else []
-
-
 def ask(session: Session, today: dt.date, prefix: str = "") -> Reply:
     """The current question (or the result when done), with its buttons."""
+    if session.catalog == "newplan":
+        return plan_setup.ask(session, prefix)
     if session.state == DONE:
         return result_reply(session, today)
     question = QUESTIONS[session.state]
     t = Text(session.lang)
-    text = t(question.prompt, **_prompt_values(session, today))
+    text = t(question.prompt, **prompt_values(session, today))
     if question.kind is Kind.year and today.year not in supported_years():
         text += "\n" + t(
             "The IRS hasn't published the figures for {year} yet, so I can't plan it; "
@@ -180,10 +125,47 @@ def ask(session: Session, today: dt.date, prefix: str = "") -> Reply:
     if current is not None:
         label = answer_label(t, question, current, session.answers, tax_year_of(session, today))
         text += "\n" + t("<i>Current answer: {answer}</i>", answer=label)
-    rows = _option_rows(session, question, today)
+    rows = option_rows(session, question, today)
+    frequency = session.answers.pay_frequency
+    if question.id == "paychecks" and frequency is not None:
+        left = paychecks_left(frequency, tax_year_of(session, today), today)
+        label = t(
+            "{count} ({frequency} pay, from today)",
+            count=left,
+            frequency=t(FREQUENCY_WORDS[frequency]),
+        )
+        rows = [[Button(label, callback("a", question.id, str(left)))]]
     if session.history:
         rows.append([Button(t("« Back"), callback("nav", "back", question.id))])
     return Reply(text=f"{prefix}{text}" if prefix else text, buttons=tuple(tuple(r) for r in rows))
+
+
+FREQUENCY_WORDS = {
+    "weekly": N_("weekly"),
+    "biweekly": N_("biweekly"),
+    "semimonthly": N_("twice-monthly"),
+    "monthly": N_("monthly"),
+}
+
+
+def paychecks_left(frequency: str, year: int, today: dt.date) -> int:
+    """Paychecks from today to the year's end, counting the next one (an estimate: the
+    plan's pay dates are not known, only how often they come)."""
+    if year != today.year:
+        start = dt.date(year, 1, 1)
+        if year < today.year:
+            return 1
+    else:
+        start = today
+    days = (dt.date(year, 12, 31) - start).days + 1
+    if frequency == "weekly":
+        return min(53, -(-days // 7))
+    if frequency == "biweekly":
+        return min(27, -(-days // 14))
+    months_after = 12 - start.month
+    if frequency == "semimonthly":
+        return 2 * months_after + (2 if start.day <= 15 else 1)
+    return months_after + 1
 
 
 def result_reply(session: Session, today: dt.date) -> Reply:
@@ -203,89 +185,6 @@ def result_reply(session: Session, today: dt.date) -> Reply:
 
 
 # ---------------------------------------------------------------- answering
-
-
-def _fold(text: str) -> str:
-    """Lowercase, without accents or surrounding punctuation, for matching button labels."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return plain.strip(" .!?¡¿")
-
-
-def _match_option(session: Session, question: Question, text: str) -> str | None:
-    t = Text(session.lang)
-    folded = _fold(text)
-    for option in question.options:
-        if folded in (_fold(t(option.label)), _fold(option.label), _fold(option.value)):
-            return option.value
-    return None
-
-
-class Invalid(Exception):
-    """An answer that can't be used; `message` is a msgid for the re-ask."""
-
-    def __init__(self, message: str, **values: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.values = values
-
-
-def parse_answer(session: Session, question: Question, raw: str, today: dt.date) -> object:
-    """The typed answer for `question`, or Invalid with a friendly message."""
-    lang = session.lang
-    year = tax_year_of(session, today)
-    option = _match_option(session, question, raw)
-    try:
-        if question.kind is Kind.yes_no:
-            if option is not None:
-                return option
-            answer = parsing.parse_yes_no(raw, lang)
-            return "unsure" if answer is None else "yes" if answer else "no"
-        if question.kind is Kind.choice:
-            if option is None:
-                raise Invalid(question.example)
-            return option
-        if question.kind is Kind.year:
-            chosen = parsing.parse_year(raw)
-            if chosen not in supported_years():
-                years = supported_years()
-                raise Invalid(
-                    N_("I only have the IRS's figures for {first} to {last}. Tap a year."),
-                    first=years[0],
-                    last=years[-1],
-                )
-            return chosen
-        if question.kind is Kind.age:
-            return parsing.parse_age(raw, year)
-        if option is not None:
-            return _option_value(question, option)
-        if question.kind is Kind.money:
-            return parsing.parse_amount(raw, lang)
-        if question.kind is Kind.money_or_match:
-            if any(ch in raw for ch in "%/") or any(w in raw.lower() for w in ("dollar", "dólar")):
-                rate, up_to = parsing.parse_match(raw, lang)
-                return MatchFormula(rate=rate, up_to=up_to)
-            return parsing.parse_amount(raw, lang)
-        if question.kind is Kind.number:
-            return parsing.parse_count(raw, question.extra["low"], question.extra["high"])
-        if question.kind is Kind.rate:
-            return parsing.parse_rate(raw, lang)
-        if question.kind is Kind.percent:
-            return parsing.parse_percent(raw, lang)
-    except parsing.ParseError:
-        raise Invalid(question.example, **_prompt_values(session, today)) from None
-    raise Invalid(question.example)  # pragma: no cover - every kind handled above
-
-
-def _option_value(question: Question, value: str) -> object:
-    """A button's value as the answer type (e.g. '0' -> Decimal 0, '0.24' -> 0.24)."""
-    if value in ("max", "pay", "skip"):
-        return value
-    if question.kind in (Kind.money, Kind.money_or_match, Kind.rate, Kind.percent):
-        return Decimal(value)
-    if question.kind is Kind.number:
-        return int(value)
-    return value
 
 
 def _cross_check(session: Session, question: Question, value: object, today: dt.date) -> None:
@@ -313,7 +212,7 @@ def accept(session: Session, question: Question, value: object, today: dt.date) 
     if question.id == "balance" and value == Decimal(0):
         session.answers.earnings = None
     label = answer_label(t, question, value, session.answers, tax_year_of(session, today))
-    prompt = t(question.prompt, **_prompt_values(session, today))
+    prompt = t(question.prompt, **prompt_values(session, today))
     ack = Reply(text=f"{prompt}\n<b>→ {label}</b>")
     if not session.history or session.history[-1] != question.id:
         session.history.append(question.id)
@@ -355,7 +254,31 @@ def _milestones(session: Session, today: dt.date) -> list[Reply]:
 # ---------------------------------------------------------------- commands and taps
 
 
-def welcome(session: Session, today: dt.date) -> list[Reply]:
+def plan_greeting(t: Text, profile: Profile) -> str:
+    """Who answered the plan questions, and when: so the person knows what they rely on."""
+    if profile.verified:
+        text = t(
+            "Checking with <b>{plan}</b>'s settings, as provided by this bot's operator "
+            "on {date}.",
+            plan=escape(profile.name),
+            date=t.date(profile.as_of),
+        )
+    else:
+        text = t(
+            "Checking with <b>{plan}</b>'s settings, as set up by its benefits team on {date}.",
+            plan=escape(profile.name),
+            date=t.date(profile.as_of),
+        )
+    text += " " + t(
+        "I'll skip the plan questions; /summary shows those answers, and you can change "
+        "any of them if your plan has changed."
+    )
+    if profile.contact:
+        text += "\n" + t("Questions about the plan: {contact}", contact=escape(profile.contact))
+    return text
+
+
+def welcome(session: Session, today: dt.date, prefix: str = "") -> list[Reply]:
     t = Text(session.lang)
     text = t(
         "Hi! In about two minutes I'll tell you whether you can do a <b>mega backdoor "
@@ -366,7 +289,9 @@ def welcome(session: Session, today: dt.date) -> list[Reply]:
         "This is educational information, not tax advice; where a lot is at stake, a tax "
         "professional can help. Your answers stay private, and /forget erases them."
     )
-    return [Reply(text=text), ask(session, today)]
+    if session.profile is not None:
+        text = plan_greeting(t, session.profile) + "\n\n" + text
+    return [Reply(text=prefix + text), ask(session, today)]
 
 
 def help_text(t: Text) -> str:
@@ -379,13 +304,19 @@ def help_text(t: Text) -> str:
     )
 
 
-def privacy_text(t: Text) -> str:
+def privacy_text(t: Text, retention_days: int) -> str:
     return t(
         "<b>What I keep:</b> your answers to these questions, where we are in the "
         "conversation, and your language, so you can come back later. Nothing else: no "
         "name lists, no message history, no amounts in logs.\n\n"
-        "<b>How long:</b> until you erase them, or 180 days after your last message.\n\n"
-        "<b>Erase:</b> /forget deletes everything stored about you, at once."
+        "<b>How long:</b> until you erase them, or {days} days after your last message, "
+        "whichever comes first.\n\n"
+        "<b>Plan profiles</b> you set up with /newplan are kept, with your Telegram user id "
+        "so only you can change them, until you delete them. They count how many checks "
+        "started through their link, never who started them.\n\n"
+        "<b>Erase:</b> /forget deletes everything stored about you at once, including "
+        "the plan profiles you set up.",
+        days=retention_days,
     )
 
 
@@ -452,7 +383,7 @@ def summary(session: Session, today: dt.date) -> Reply:
             t(
                 "Plan answers from {plan}, as set up on {date}.",
                 plan=escape(session.profile.name),
-                date=t.date(session.profile.created),
+                date=t.date(session.profile.as_of),
             )
         )
     buttons: list[Button] = []
@@ -468,15 +399,79 @@ def summary(session: Session, today: dt.date) -> Reply:
     return Reply(text="\n".join(lines), buttons=tuple(rows))
 
 
-def restart(session: Session, today: dt.date) -> list[Reply]:
-    """Start over, keeping the language and the plan profile's answers."""
-    session.answers = Answers()
+def restart(session: Session, today: dt.date, services: Services) -> list[Reply]:
+    """Start over, keeping the language and the plan profile: a new check picks up the
+    profile's current answers (or asks the plan questions if it was deleted)."""
+    t = Text(session.lang)
+    prefix = ""
     if session.profile is not None:
-        session.answers = Answers.model_validate(session.profile.answers)
+        current = services.plans.get_plan(session.profile.code)
+        if current is None:
+            prefix = t(
+                "{plan}'s settings are no longer shared, so I'll ask about your plan.",
+                plan=escape(session.profile.name),
+            )
+            prefix += "\n\n"
+            session.profile = None
+        else:
+            session.profile = plans.snapshot(current)
+    session.answers = plans.with_profile(Answers(), session.profile)
     session.history = []
     session.milestones = set()
     session.state = CHECK_DIALOG.first_needed(session)
-    return [ask(session, today)]
+    return [ask(session, today, prefix)]
+
+
+def start_from_link(
+    session: Session, args: tuple[str, ...], today: dt.date, services: Services
+) -> Outcome:
+    """`/start <code>` from an HR plan link: the plan's answers, then the questions left.
+
+    A bad, unknown or deleted code says so in one line and goes on as a plain start.
+    The person's own answers so far are kept; only the plan's are replaced.
+    """
+    t = Text(session.lang)
+    payload = args[0] if len(args) == 1 else ""
+    found = services.plans.get_plan(payload) if plans.looks_like_code(payload) else None
+    if found is None:
+        line = t(
+            "That plan link doesn't work: it may be old, deleted or mistyped. I'll ask "
+            "about your plan instead."
+        )
+        return start(session, today, line + "\n\n")
+    if session.profile is None or session.profile.code != found.code:
+        services.plans.count_start(found.code)
+    session.profile = plans.snapshot(found)
+    session.answers = plans.with_profile(session.answers, session.profile)
+    session.history = []
+    session.milestones = set()
+    session.state = CHECK_DIALOG.first_needed(session)
+    return Outcome(replies=welcome(session, today))
+
+
+def start(session: Session, today: dt.date, prefix: str = "") -> Outcome:
+    t = Text(session.lang)
+    if session.history or session.state != CHECK_DIALOG.first_needed(session):
+        return Outcome(replies=[ask(session, today, prefix + t("Welcome back!") + "\n\n")])
+    return Outcome(replies=welcome(session, today, prefix))
+
+
+def forget(session: Session, services: Services) -> Outcome:
+    """Erase the person's plan profiles here; the carrier erases the session."""
+    t = Text(session.lang)
+    text = t("Done: everything I stored about you is erased. /start begins again.")
+    if services.user_id is not None:
+        owned = services.plans.plans_of(services.user_id)
+        for profile in owned:
+            services.plans.delete_plan(profile.code, services.user_id)
+        if owned:
+            text += " " + t.plural(
+                "That includes the plan profile you set up; its link no longer works.",
+                "That includes the {count} plan profiles you set up; their links no longer work.",
+                len(owned),
+                count=len(owned),
+            )
+    return Outcome(replies=[Reply(text=text)], forget=True)
 
 
 def go_back(session: Session, today: dt.date) -> Outcome:
@@ -521,15 +516,21 @@ def language_menu(session: Session) -> Reply:
     )
 
 
-def command(session: Session, cmd: Command, today: dt.date) -> Outcome:
+def command(session: Session, cmd: Command, today: dt.date, services: Services) -> Outcome:
     t = Text(session.lang)
     name = cmd.name.lower()
     if name == "start":
-        if session.history or session.state != CHECK_DIALOG.first_needed(session):
-            return Outcome(replies=[ask(session, today, t("Welcome back!") + "\n\n")])
-        return Outcome(replies=welcome(session, today))
+        if cmd.args:
+            return start_from_link(session, cmd.args, today, services)
+        return start(session, today)
     if name == "restart":
-        return Outcome(replies=restart(session, today))
+        return Outcome(replies=restart(session, today, services))
+    if name == "newplan":
+        return plan_setup.begin(session, services)
+    if name == "myplans":
+        return plan_setup.my_plans(session, services)
+    if name == "cancel":
+        return Outcome(replies=[ask(session, today, t("There's nothing to cancel.") + "\n\n")])
     if name == "help":
         return Outcome(replies=[Reply(text=help_text(t)), ask(session, today)])
     if name == "summary":
@@ -537,16 +538,9 @@ def command(session: Session, cmd: Command, today: dt.date) -> Outcome:
     if name == "language":
         return Outcome(replies=[language_menu(session)])
     if name == "privacy":
-        return Outcome(replies=[Reply(text=privacy_text(t))])
+        return Outcome(replies=[Reply(text=privacy_text(t, services.retention_days))])
     if name == "forget":
-        return Outcome(
-            replies=[
-                Reply(
-                    text=t("Done: everything I stored about you is erased. /start begins again.")
-                )
-            ],
-            forget=True,
-        )
+        return forget(session, services)
     if name == "back":
         return go_back(session, today)
     if name == "limits":
@@ -574,28 +568,22 @@ def command(session: Session, cmd: Command, today: dt.date) -> Outcome:
     return Outcome(replies=[Reply(text=t("I don't know that command.") + "\n\n" + help_text(t))])
 
 
-def choice(session: Session, data: str, today: dt.date) -> Outcome:
+def choice(session: Session, data: str, today: dt.date, services: Services) -> Outcome:
     parts = data.split(":")
     if len(parts) < 2 or parts[0] != "v1":
         return stale(session, today)
     kind = parts[1]
     if kind == "a" and len(parts) == 4:
         _, _, question_id, value = parts
-        if question_id != session.state:
+        question = QUESTIONS.get(question_id)
+        if question is None or question_id != session.state:
             return stale(session, today)
-        question = QUESTIONS[question_id]
-        if question.kind is Kind.year:
-            answer: object = int(value) if value.isdigit() else None
-            if answer not in supported_years():
-                return stale(session, today)
-        else:
-            allowed = {o.value for o in question.options}
-            if question.kind is Kind.yes_no:
-                allowed |= {o.value for o in YES_NO_UNSURE}
-            if value not in allowed:
-                return stale(session, today)
-            answer = _option_value(question, value)
+        answer = tapped_value(question, value)
+        if answer is None:
+            return stale(session, today)
         return accept(session, question, answer, today)
+    if kind == "plan":
+        return plan_setup.plan_action(session, parts, services, today)
     if kind == "nav" and len(parts) >= 3:
         target = parts[2]
         if target == "back":
@@ -605,7 +593,7 @@ def choice(session: Session, data: str, today: dt.date) -> Outcome:
         if target == "summary":
             return Outcome(replies=[summary(session, today)])
         if target == "restart":
-            return Outcome(replies=restart(session, today))
+            return Outcome(replies=restart(session, today, services))
         if target == "result":
             session.state = CHECK_DIALOG.first_needed(session)
             return Outcome(replies=[ask(session, today)])
@@ -642,18 +630,36 @@ def text_answer(session: Session, raw: str, today: dt.date) -> Outcome:
         return Outcome(replies=[ask(session, today, t("Sorry, I didn't get that.") + "\n\n")])
 
 
-def handle(session: Session, event: Event, today: dt.date) -> Outcome:
-    """Apply one event to the session and say what to reply."""
-    if session.state != DONE and session.state not in QUESTIONS:
+def handle(
+    session: Session, event: Event, today: dt.date, services: Services | None = None
+) -> Outcome:
+    """Apply one event to the session and say what to reply.
+
+    `services` is what the carrier lends for this event (plan profiles, who is asking);
+    without one, plan profiles live in memory for this call only.
+    """
+    services = services or Services()
+    if session.catalog == "newplan":
+        if session.state != DONE and session.state not in plan_setup.SETUP_QUESTIONS:
+            plan_setup.leave(session)  # a setup from an older catalog
+        else:
+            outcome = plan_setup.handle_setup(session, event, services, today)
+            if outcome is not None:
+                return outcome
+    elif session.catalog != "check":
+        session.catalog = "check"
+    if session.catalog == "check" and session.state != DONE and session.state not in QUESTIONS:
         session.state = CHECK_DIALOG.first_needed(session)  # a state from an older catalog
     if isinstance(event, Command):
-        return command(session, event, today)
+        return command(session, event, today, services)
     if isinstance(event, Choice):
-        return choice(session, event.data, today)
+        return choice(session, event.data, today, services)
     return text_answer(session, event.text, today)
 
 
-def handle_safely(session: Session, event: Event, today: dt.date) -> Outcome:
+def handle_safely(
+    session: Session, event: Event, today: dt.date, services: Services | None = None
+) -> Outcome:
     """`handle`, with a last-resort apology: a bug must not take the conversation down.
 
     The session is restored to what it was before the event, so nothing half-applied
@@ -661,7 +667,7 @@ def handle_safely(session: Session, event: Event, today: dt.date) -> Outcome:
     """
     snapshot = session.to_json()
     try:
-        return handle(session, event, today)
+        return handle(session, event, today, services)
     except Exception as error:
         frame = traceback.extract_tb(error.__traceback__)[-1]
         _LOGGER.error(  # the class and the place only: a message may quote the input

@@ -9,9 +9,10 @@ per person (transitions #146: a machine per model costs about 1 MB each).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from transitions import EventData, Machine
 
 from dialogs.catalog import CHECK, Question, is_needed
@@ -20,27 +21,42 @@ from dialogs.session import Session
 DONE = "done"
 
 
+AnswersOf = Callable[[Session], BaseModel]
+
+
+def check_answers_of(session: Session) -> BaseModel:
+    return session.answers
+
+
 class Needs:
     """Transition condition: the question is still needed. Named for the drawn graph."""
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, answers_of: AnswersOf) -> None:
         self.question = question
+        self.answers_of = answers_of
         self.__name__ = f"needs_{question.id}"
 
     def __call__(self, event: EventData) -> bool:
         model = event.model
         assert isinstance(model, Session)
-        return is_needed(self.question, model.answers)
+        return is_needed(self.question, self.answers_of(model))
 
 
-def machine_config(questions: Sequence[Question]) -> dict[str, Any]:
+def machine_config(
+    questions: Sequence[Question], answers_of: AnswersOf = check_answers_of
+) -> dict[str, Any]:
     """The states and transitions for a catalog, as plain data."""
     ids = [q.id for q in questions]
     transitions: list[dict[str, Any]] = []
     for index, source in enumerate(ids):
         for later in questions[index + 1 :]:
             transitions.append(
-                {"trigger": "next", "source": source, "dest": later.id, "conditions": Needs(later)}
+                {
+                    "trigger": "next",
+                    "source": source,
+                    "dest": later.id,
+                    "conditions": Needs(later, answers_of),
+                }
             )
         transitions.append({"trigger": "next", "source": source, "dest": DONE})
     return {
@@ -64,23 +80,36 @@ class SessionMachine(Machine):
         return None
 
 
-def build(questions: Sequence[Question], machine_class: type[Machine] = SessionMachine) -> Machine:
+def build(
+    questions: Sequence[Question],
+    machine_class: type[Machine] = SessionMachine,
+    answers_of: AnswersOf = check_answers_of,
+) -> Machine:
     """A machine with no models; sessions are added per event."""
-    return machine_class(model=None, **machine_config(questions))
+    return machine_class(model=None, **machine_config(questions, answers_of))
 
 
 class Dialog:
-    """A catalog's machine, and the bind-trigger-unbind cycle around it."""
+    """A catalog's machine, and the bind-trigger-unbind cycle around it.
 
-    def __init__(self, questions: Sequence[Question]) -> None:
+    `answers_of` says where in the session this catalog's answers live (the check's
+    in `session.answers`, an HR profile being set up in `session.draft`).
+    """
+
+    def __init__(
+        self, questions: Sequence[Question], answers_of: AnswersOf = check_answers_of
+    ) -> None:
         self.questions = tuple(questions)
+        self.by_id = {q.id: q for q in self.questions}
         self.first = self.questions[0].id
-        self._machine = build(self.questions)
+        self.answers_of = answers_of
+        self._machine = build(self.questions, answers_of=answers_of)
 
     def first_needed(self, session: Session) -> str:
         """The first question still needed from the start (e.g. after a profile prefill)."""
+        answers = self.answers_of(session)
         for question in self.questions:
-            if is_needed(question, session.answers):
+            if is_needed(question, answers):
                 return question.id
         return DONE
 
@@ -108,7 +137,7 @@ class Dialog:
 CHECK_DIALOG = Dialog(CHECK)
 
 
-def mermaid(questions: Sequence[Question] = CHECK) -> str:
+def mermaid(questions: Sequence[Question] = CHECK, title: str = "megaroth check") -> str:
     """The dialog graph as a Mermaid stateDiagram, drawn from the machine itself."""
     from transitions.extensions import GraphMachine
 
@@ -117,8 +146,6 @@ def mermaid(questions: Sequence[Question] = CHECK) -> str:
 
     model = _Model()
     config = machine_config(questions)
-    GraphMachine(
-        model=model, graph_engine="mermaid", show_conditions=True, title="megaroth check", **config
-    )
+    GraphMachine(model=model, graph_engine="mermaid", show_conditions=True, title=title, **config)
     graph = model.get_graph()  # type: ignore[attr-defined]
     return str(graph.draw(None))

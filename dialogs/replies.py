@@ -59,11 +59,13 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send: HTML text, optional buttons, optional chart."""
+    """One message to send: HTML text, optional buttons, optional chart, and optionally
+    a link to send as a QR code image (an HR profile's share link)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     chart: BucketChart | None = None
+    qr: str | None = None
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ Pure: no I/O beyond reading its own packaged parameter files. Money is Decimal.
 """
 
 from rules.assessment import assess
-from rules.contributions import employer_match
+from rules.contributions import employer_match, nonelective_contribution
 from rules.limits import UnsupportedTaxYear, limits_for, supported_years
 from rules.models import (
     Action,
@@ -32,5 +32,6 @@ __all__ = [
     "assess",
     "employer_match",
     "limits_for",
+    "nonelective_contribution",
     "supported_years",
 ]

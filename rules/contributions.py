@@ -154,3 +154,11 @@ def employer_match(
     matched_percent = min(deferral_percent, match_up_to_percent)
     amount = pay * matched_percent / HUNDRED * match_rate_percent / HUNDRED
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def nonelective_contribution(limits: Limits, compensation: Decimal, percent: Decimal) -> Decimal:
+    """An employer's nonelective (or profit-sharing) contribution: percent% of plan pay,
+    whatever the person defers. 3% of $200,000 = $6,000; plan pay is capped at 401(a)(17).
+    """
+    amount = plan_compensation(limits, compensation) * percent / HUNDRED
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

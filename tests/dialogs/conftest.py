@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from dialogs.conversation import handle, new_session
+from dialogs.plans import Services
 from dialogs.replies import Choice, Command, Event, Outcome, Text
 from dialogs.session import Session
 
@@ -27,9 +28,10 @@ class Chat:
     session: Session
     today: dt.date = TODAY
     outcomes: list[Outcome] = field(default_factory=list)
+    services: Services | None = None  # plan profiles and who is asking
 
     def send(self, event: Event) -> Outcome:
-        outcome = handle(self.session, event, self.today)
+        outcome = handle(self.session, event, self.today, self.services)
         self.outcomes.append(outcome)
         # Round-trip through JSON after every event, as the bot's store does.
         self.session = Session.from_json(self.session.to_json())

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from dialogs.catalog import CHECK, QUESTIONS, is_needed
 from dialogs.machine import CHECK_DIALOG, DONE, machine_config, mermaid
+from dialogs.plan_setup import SETUP
 from dialogs.session import Answers, Session
 
 DIAGRAM = Path(__file__).resolve().parents[2] / "docs" / "dialog.mmd"
+PLAN_DIAGRAM = DIAGRAM.with_name("newplan.mmd")
 
 
 def test_diagram_is_current() -> None:
@@ -18,6 +20,14 @@ def test_diagram_is_current() -> None:
     python -c "from dialogs.machine import mermaid; open('docs/dialog.mmd','w').write(mermaid())"
     """
     assert DIAGRAM.read_text(encoding="utf-8") == mermaid()
+
+
+def test_plan_setup_diagram_is_current() -> None:
+    """docs/newplan.mmd, the same for the HR setup catalog:
+    python -c "from dialogs.machine import mermaid; from dialogs.plan_setup import SETUP;
+    open('docs/newplan.mmd','w').write(mermaid(SETUP, 'megaroth plan setup'))"
+    """
+    assert PLAN_DIAGRAM.read_text(encoding="utf-8") == mermaid(SETUP, "megaroth plan setup")
 
 
 def test_diagram_shows_every_question_and_its_skip_condition() -> None:
@@ -71,7 +81,8 @@ def test_skip_conditions_only_look_backwards() -> None:
 
 def _some_answer(name: str) -> object:
     samples: dict[str, object] = {
-        "after_tax": "no", "conversion": "neither", "auto_convert": "no", "tax_year": 2026,
+        "after_tax": "no", "conversion": "neither", "auto_convert": "no", "after_tax_cap": 10,
+        "tax_year": 2026,
         "age": 40, "pay": 1, "deferrals": 1, "employer": 1, "after_tax_in": 1, "paychecks": 2,
         "balance": 1, "earnings": 1, "filing_status": "single", "magi": 1, "ira_balance": 1,
         "prior_pay": 1, "tax_rate": "skip",

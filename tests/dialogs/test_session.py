@@ -22,7 +22,7 @@ def test_round_trip_keeps_everything() -> None:
         ),
         lang="es", lang_chosen=True, history=["after_tax", "conversion"],
         milestones={"plan"},
-        profile=Profile(code="abc", name="Acme 401(k)", created=dt.date(2026, 3, 2)),
+        profile=Profile(code="abc", name="Acme 401(k)", as_of=dt.date(2026, 3, 2)),
     )  # fmt: skip
     again = Session.from_json(session.to_json())
     assert again.to_json() == session.to_json()

@@ -17,7 +17,7 @@ def test_exported_names() -> None:
     assert set(rules.__all__) == {
         "Action", "ActionCode", "Assessment", "Citation", "FilingStatus", "Limits",
         "MegaBackdoor", "PlanFeatures", "Situation", "UnsupportedTaxYear", "assess",
-        "employer_match", "limits_for", "supported_years",
+        "employer_match", "limits_for", "nonelective_contribution", "supported_years",
     }  # fmt: skip
     for name in rules.__all__:
         assert hasattr(rules, name)
