@@ -466,8 +466,8 @@ def forget(session: Session, services: Services) -> Outcome:
             services.plans.delete_plan(profile.code, services.user_id)
         if owned:
             text += " " + t.plural(
-                "That includes the plan profile you set up; its link no longer works.",
-                "That includes the {count} plan profiles you set up; their links no longer work.",
+                "That includes {count} plan profile you set up; its link no longer works.",
+                "That includes {count} plan profiles you set up; their links no longer work.",
                 len(owned),
                 count=len(owned),
             )

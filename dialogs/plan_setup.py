@@ -371,13 +371,15 @@ def plan_action(session: Session, parts: list[str], services: Services, today: d
     if action in ("save", "cancel") and len(parts) == 3:
         if session.catalog != "newplan":
             return Outcome(notice=t("That setup is already over."))
+        shown = ask(session)  # the message tapped: kept, without its buttons
         if action == "cancel":
             leave(session)
             return Outcome(
+                ack=Reply(text=shown.text),
                 replies=[Reply(text=t("Setup cancelled; nothing was saved."))],
                 notice=t("Cancelled"),
             )
-        return Outcome(replies=save(session, services, today))
+        return Outcome(ack=Reply(text=shown.text), replies=save(session, services, today))
     if len(parts) != 4:
         return Outcome(notice=t("That button is from an earlier question."))
     profile = _owned(services, parts[3])
@@ -483,8 +485,9 @@ def handle_setup(
         field = SETUP_QUESTIONS.get(parts[2])
         if field is None or session.editing is None or field.skip(draft_of(session)):
             return _stale(session)
+        shown = review(session)
         session.state = field.id
-        return Outcome(replies=[ask(session)])
+        return Outcome(ack=Reply(text=shown.text), replies=[ask(session)])
     if parts[:2] in (["v1", "plan"], ["v1", "lang"]):
         return None
     return _stale(session)

@@ -1,0 +1,174 @@
+"""HR plan profiles end to end: the real `python -m bot` process against the Bot API stub.
+
+An HR person sets up a profile and gets a link and a QR code; the QR code is decoded with
+a real decoder (zxing-cpp) back to the link; a second person starts through the link and
+gets advice without the plan questions; the count goes up; an edit changes what new
+checks see; someone else can't edit or delete; a delete makes the link say so.
+"""
+
+from __future__ import annotations
+
+import io
+import signal
+import sqlite3
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+
+from tests.e2e.stub_server import StubServer
+from tests.e2e.test_bot_process import bot_process, last_question, say, seen, tap
+
+HR, EMPLOYEE, LATECOMER, STRANGER = 501, 502, 503, 504
+BOT_USERNAME = "megaroth_stub_bot"
+
+
+def has_question(stub: StubServer, chat_id: int) -> bool:
+    return any(m.callback_data for m in stub.bot_messages(chat_id))
+
+
+async def press(stub: StubServer, chat_id: int, data: str) -> None:
+    """Tap the button with this data on the latest message that has it."""
+    message = next(m for m in reversed(stub.bot_messages(chat_id)) if data in m.callback_data)
+    sent = len(stub.bot_messages(chat_id))
+    stub.push_callback(chat_id, message.message_id, data)
+    await stub.wait_for(lambda: len(stub.bot_messages(chat_id)) > sent, timeout=20)
+
+
+def decode_qr(png: bytes) -> str:
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(found) == 1, found
+    return str(found[0].text)
+
+
+async def set_up_plan(stub: StubServer) -> str:
+    """/newplan answered by taps and typing; returns the share link the bot sent."""
+    stub.push_command(HR, "newplan", language_code="en")
+    await stub.wait_for(lambda: has_question(stub, HR), timeout=20)
+    await say(stub, HR, "Acme 401(k)")
+    await tap(stub, HR, "v1:a:plan_after_tax:yes")
+    await tap(stub, HR, "v1:a:plan_in_plan:yes")
+    await tap(stub, HR, "v1:a:plan_in_service:no")
+    await tap(stub, HR, "v1:a:plan_auto:yes")
+    await say(stub, HR, "10%")
+    await say(stub, HR, "100% up to 4%")
+    await tap(stub, HR, "v1:a:plan_nonelective:none")
+    await tap(stub, HR, "v1:a:plan_frequency:biweekly")
+    photos = len(stub.calls("sendPhoto"))
+    stub.push_text(HR, "benefits@acme.example")
+    await stub.wait_for(lambda: len(stub.calls("sendPhoto")) > photos, timeout=20)
+    photo = stub.calls("sendPhoto")[-1]
+    png = photo.files["photo"].data  # type: ignore[attr-defined]
+    link = decode_qr(png)
+    assert link.startswith(f"https://t.me/{BOT_USERNAME}?start=")
+    assert link in seen(stub, HR)  # the same link as text
+    return link
+
+
+def starts(db: Path, code: str) -> int:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT starts FROM plans WHERE code = ?", (code,)).fetchone()
+    return -1 if row is None else int(row[0])
+
+
+async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    async with bot_process(stub, db) as process:
+        link = await set_up_plan(stub)
+        code = link.rsplit("=", 1)[1]
+        assert len(code) >= 16 and "Acme" not in code
+
+        # A second person starts through the link: greeted with the plan, no plan questions.
+        stub.push_command(EMPLOYEE, "start", code, language_code="en")
+        await stub.wait_for(lambda: "Which tax year" in seen(stub, EMPLOYEE), timeout=20)
+        text = seen(stub, EMPLOYEE)
+        assert "Checking with Acme 401(k)'s settings, as set up by its benefits team" in text
+        assert "accept after-tax contributions?" not in text  # the plan question never came
+        await tap(stub, EMPLOYEE, "v1:a:tax_year:2026")
+        assert "mega backdoor Roth is open to you" in seen(stub, EMPLOYEE)
+        await say(stub, EMPLOYEE, "40")
+        await say(stub, EMPLOYEE, "$150,000")
+        await say(stub, EMPLOYEE, "$6,000")  # 4% of pay: the whole match
+        await tap(stub, EMPLOYEE, "v1:a:after_tax_in:0")
+        await tap(stub, EMPLOYEE, "v1:a:paychecks:")  # the biweekly estimate button
+        # 415(c) $72,000 - $6,000 - match 100% x 4% x $150,000 = $6,000 -> $60,000, but
+        # the plan caps after-tax at 10% of $150,000 = $15,000.
+        assert "$15,000 of after-tax room in 2026" in seen(stub, EMPLOYEE)
+        await stub.wait_for(lambda: starts(db, code) == 1, timeout=10)
+
+        # Someone else can neither edit nor delete it.
+        for action in ("edit", "del", "delok"):
+            stub.push_command(STRANGER, "start", language_code="en")
+            await stub.wait_for(lambda: has_question(stub, STRANGER), timeout=20)
+            message = last_question(stub, STRANGER)
+            answered = len(stub.calls("answerCallbackQuery"))
+            stub.push_callback(
+                STRANGER, message.message_id, f"v1:plan:{action}:{code}", check=False
+            )  # a crafted client: Telegram does not vouch for callback data
+            await stub.wait_for(
+                lambda n=answered: len(stub.calls("answerCallbackQuery")) > n, timeout=20
+            )
+            assert "isn't yours to change" in str(stub.calls("answerCallbackQuery")[-1].params)
+        assert starts(db, code) == 1
+
+        # The creator changes the cap; a new check sees it, the started one keeps its own.
+        stub.push_command(HR, "myplans", language_code="en")
+        await stub.wait_for(lambda: "1 person started a check through it." in seen(stub, HR))
+        await tap(stub, HR, f"v1:plan:edit:{code}")
+        await tap(stub, HR, "v1:pe:plan_cap")
+        await tap(stub, HR, "v1:a:plan_cap:none")
+        await press(stub, HR, "v1:plan:save")
+        assert "Saved. New checks through the link" in seen(stub, HR)
+        review = [m for m in stub.bot_messages(HR) if (m.content or "").startswith("Plan profile")]
+        assert review and not any(m.callback_data for m in review)  # edited: no stale buttons
+        stub.push_command(LATECOMER, "start", code, language_code="en")
+        await stub.wait_for(lambda: "Which tax year" in seen(stub, LATECOMER), timeout=20)
+        stub.push_command(LATECOMER, "summary")
+        await stub.wait_for(lambda: "After-tax cap: No cap" in seen(stub, LATECOMER))
+        stub.push_command(EMPLOYEE, "summary")
+        await stub.wait_for(lambda: "After-tax cap: 10%" in seen(stub, EMPLOYEE))
+        await stub.wait_for(lambda: starts(db, code) == 2, timeout=10)
+
+        # The creator deletes it: the link now says so, in one line, and asks normally.
+        await press(stub, HR, f"v1:plan:del:{code}")  # the /myplans message's button
+        await press(stub, HR, f"v1:plan:delok:{code}")
+        await stub.wait_for(lambda: "Deleted Acme 401(k)." in seen(stub, HR))
+        newcomer = 505
+        stub.push_command(newcomer, "start", code, language_code="en")
+        await stub.wait_for(lambda: "accept after-tax contributions?" in seen(stub, newcomer))
+        assert "That plan link doesn't work" in seen(stub, newcomer)
+        assert starts(db, code) == -1
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
+
+
+async def test_forged_and_malformed_start_payloads(stub: StubServer, tmp_path: Path) -> None:
+    payloads = ["A" * 16, "x" * 65, "bad$chars", "../../etc/passwd", "%00", "a b"]
+    async with bot_process(stub, tmp_path / "bot.db") as process:
+        for index, payload in enumerate(payloads):
+            chat = 700 + index
+            stub.push_command(chat, "start", payload, language_code="en")
+            await stub.wait_for(lambda c=chat: "accept after-tax contributions?" in seen(stub, c))
+            assert "That plan link doesn't work" in seen(stub, chat)
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
+        assert "Traceback" not in process.log.read_text()
+
+
+async def test_the_allow_list_keeps_others_out(stub: StubServer, tmp_path: Path) -> None:
+    async with bot_process(stub, tmp_path / "bot.db", MEGAROTH_ADMIN_IDS=f"[{HR}]") as process:
+        stub.push_command(STRANGER, "newplan", language_code="en")
+        await stub.wait_for(lambda: "limited to people" in seen(stub, STRANGER), timeout=20)
+        await set_up_plan(stub)  # the allowed person can
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
+
+
+async def test_curated_profiles_are_marked_verified(stub: StubServer, tmp_path: Path) -> None:
+    plans = Path(__file__).resolve().parents[2] / "deploy" / "plans.example.toml"
+    async with bot_process(stub, tmp_path / "bot.db", MEGAROTH_PLANS_FILE=str(plans)) as process:
+        stub.push_command(EMPLOYEE, "start", "Zt0n6bq1d9QmV3xW", language_code="en")
+        await stub.wait_for(lambda: "Which tax year" in seen(stub, EMPLOYEE), timeout=20)
+        assert "as provided by this bot's operator on March 2, 2026" in seen(stub, EMPLOYEE)
+        process.send_signal(signal.SIGTERM)
+        assert await process.wait() == 0
