@@ -16,6 +16,9 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import sqlite3
+import sys
+import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from functools import partial
@@ -42,12 +45,15 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 
 from bot.config import Settings
+from bot.ops import Housekeeping, Metrics, configure_logging, startup_line
 from bot.store import Store
 from bot.transport import AiohttpRequest
 from dialogs.charts import BucketChart, Segment, render_bucket_chart
+from dialogs.conversation import COMMANDS as DIALOG_COMMANDS
 from dialogs.conversation import handle_safely, new_session
 from dialogs.i18n import Text as Translate
 from dialogs.i18n import negotiate
+from dialogs.machine import DONE
 from dialogs.plans import PlanProfile, Services
 from dialogs.qr import qr_png
 from dialogs.replies import MAX_CAPTION, Choice, Command, Event, Reply, Text, split_text
@@ -115,6 +121,30 @@ def _chat_id(update: Update) -> int:
     return chat.id if chat is not None else 0
 
 
+def event_name(event: Event) -> str:
+    """What kind of input an update was, for logs: never what it said."""
+    if isinstance(event, Command):
+        return f"command:{event.name if event.name in DIALOG_COMMANDS else 'other'}"
+    if isinstance(event, Choice):
+        parts = event.data.split(":")
+        return f"tap:{parts[1]}" if len(parts) > 1 and parts[0] == "v1" else "tap:other"
+    return "answer"
+
+
+class PollingRequest(AiohttpRequest):
+    """The getUpdates transport, noting each successful poll for the heartbeat."""
+
+    def __init__(self, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metrics = metrics
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        status, payload = await super().do_request(url, method, *args, **kwargs)
+        if status == 200 and url.endswith("/getUpdates"):
+            self.metrics.last_poll = time.monotonic()
+        return status, payload
+
+
 def event_of(update: Update) -> Event | None:
     """The dialog event an update carries (None for updates the dialog ignores)."""
     if update.callback_query is not None:
@@ -177,8 +207,11 @@ class MegarothBot:
         today: Callable[[], dt.date] | None = None,
         admin_ids: frozenset[int] = frozenset(),
         retention_days: int = 30,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics or Metrics()
+        self.housekeeping: Housekeeping | None = None
         self.today = today or (lambda: dt.datetime.now(dt.UTC).date())
         self.admin_ids = admin_ids  # who may set up plan profiles (empty: anyone)
         self.retention_days = retention_days
@@ -199,18 +232,38 @@ class MegarothBot:
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = _chat_id(update)
-        query = update.callback_query
         event = event_of(update)
         if not chat_id or event is None:
             return
+        started = time.perf_counter()
+        outcome = await self._handle(update, context, chat_id, event)
+        milliseconds = (time.perf_counter() - started) * 1000
+        self.metrics.count("update")
+        self.metrics.observe(milliseconds)
+        _LOGGER.info(
+            "update %s %s -> %s in %.1f ms",
+            update.update_id,
+            event_name(event),
+            outcome,
+            milliseconds,
+            extra={
+                "event": event_name(event),
+                "update_id": update.update_id,
+                "outcome": outcome,
+                "ms": round(milliseconds, 1),
+            },
+        )
+
+    async def _handle(self, update: Update, context: Any, chat_id: int, event: Event) -> str:
+        """One update, end to end; returns where the conversation went (for the log):
+        a question id, "done", "redelivery" or "forget"."""
+        query = update.callback_query
         if self.store.was_handled(update.update_id):
-            _LOGGER.info(
-                "update %s already handled; delivering anything pending", update.update_id
-            )
+            self.metrics.count("redelivery")
             if query is not None:
                 await self._quietly(query.answer())
             await self.flush(context, chat_id)
-            return
+            return "redelivery"
         stored = self.store.load(chat_id)
         if stored is not None and stored.outbox != "[]":
             await self.flush(context, chat_id)  # a previous update's replies go first
@@ -218,7 +271,14 @@ class MegarothBot:
         session = self._session(stored.data if stored else None, update)
         if self.store.is_blocked(chat_id):
             self.store.unblock(chat_id)  # they wrote again: they unblocked us
+        was_done = session.state == DONE and session.catalog == "check"
         outcome = handle_safely(session, event, self.today(), self.services(update, context))
+        counters: list[str] = []
+        if stored is None:
+            counters.append("checks_started")
+        if session.state == DONE and session.catalog == "check" and not was_done:
+            counters.append("checks_completed")
+            self.metrics.count("completion")
         ack_target = None
         if query is not None and isinstance(query.message, Message):
             ack_target = query.message.message_id
@@ -231,15 +291,17 @@ class MegarothBot:
         if outcome.forget:
             self.store.forget(chat_id, update.update_id)
             await self.deliver(context, chat_id, items)
-            return
+            return "forget"
         self.store.save(
             chat_id,
             update.update_id,
             session.to_json(),
             json.dumps(items, separators=(",", ":")),
             None if stored is None else stored.question_message_id,
+            tuple(counters),
         )
         await self.flush(context, chat_id)
+        return session.state
 
     def _session(self, data: str | None, update: Update) -> Session:
         language = update.effective_user.language_code if update.effective_user else None
@@ -335,7 +397,13 @@ class MegarothBot:
             except RetryAfter as error:
                 wait = error.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
-                _LOGGER.warning("flood limit: retrying in %.1fs (attempt %d)", seconds, attempt)
+                self.metrics.count("retry")
+                _LOGGER.warning(
+                    "flood limit: retrying in %.1fs (attempt %d)",
+                    seconds,
+                    attempt,
+                    extra={"event": "retry_after", "seconds": seconds, "attempt": attempt},
+                )
                 await asyncio.sleep(seconds)
             except Forbidden:
                 _LOGGER.info("chat blocked the bot; not retrying")
@@ -347,6 +415,7 @@ class MegarothBot:
                 _LOGGER.log(level, "bad request: %s", type(error).__name__)
                 return None
             except (TimedOut, NetworkError) as error:
+                self.metrics.count("retry")
                 _LOGGER.warning(
                     "network error %s; retrying in %.1fs (attempt %d)",
                     type(error).__name__,
@@ -368,7 +437,17 @@ class MegarothBot:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the update id and error class only (never text or amounts); apologise."""
         update_id = update.update_id if isinstance(update, Update) else None
-        _LOGGER.error("error handling update %s: %s", update_id, type(context.error).__name__)
+        self.metrics.count("error")
+        _LOGGER.error(
+            "error handling update %s: %s",
+            update_id,
+            type(context.error).__name__,
+            extra={
+                "event": "error",
+                "update_id": update_id,
+                "error": type(context.error).__name__,
+            },
+        )
         if isinstance(update, Update) and update.effective_chat is not None:
             language = update.effective_user.language_code if update.effective_user else None
             t = Translate(negotiate(language))
@@ -391,6 +470,12 @@ class MegarothBot:
             await bot.set_my_description(DESCRIPTION[index], language_code=code or None)
         for chat_id in self.store.chats_with_outbox():
             await self.flush(_ContextShim(application), chat_id)
+        if self.housekeeping is not None:
+            self.housekeeping.start()
+
+    async def post_stop(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if self.housekeeping is not None:
+            await self.housekeeping.stop()
 
 
 class _ContextShim:
@@ -405,14 +490,17 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB application: our transport, HTML by default, per-chat ordering."""
     assert settings.token is not None
+    metrics = Metrics()
     megaroth = MegarothBot(
-        store, admin_ids=settings.admin_ids, retention_days=settings.retention_days
-    )
+        store, admin_ids=settings.admin_ids, retention_days=settings.retention_days,
+        metrics=metrics,
+    )  # fmt: skip
+    megaroth.housekeeping = Housekeeping(settings, store, metrics)
     builder = (
         ApplicationBuilder()
         .token(settings.token.get_secret_value())
         .request(AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
+        .get_updates_request(PollingRequest(metrics, connection_pool_size=2, read_timeout=10.0))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -421,6 +509,7 @@ def build_application(
         )
         .concurrent_updates(ChatOrderedProcessor())
         .post_init(megaroth.post_init)
+        .post_stop(megaroth.post_stop)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
@@ -431,54 +520,44 @@ def build_application(
     return application
 
 
-class _RedactToken(logging.Filter):
-    """Belt and braces: no log line can carry the token, whoever logs it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, "<token>")
-            record.args = ()
-        return True
+def open_store(settings: Settings) -> Store:
+    """The SQLite file, or StoreError with one line saying why it can't be used."""
+    try:
+        return Store(settings.db)
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        line = f"configuration error: MEGAROTH_DB can't use {settings.db}: {reason}"
+        raise StoreError(line) from None
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
-    logging.getLogger("aiohttp").setLevel(logging.WARNING)
-    logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per state change
-    if settings.token is not None:
-        redact = _RedactToken(settings.token.get_secret_value())
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)
+class StoreError(Exception):
+    """The database can't be opened; the message is the line to print."""
 
 
 def serve(settings: Settings, curated: list[PlanProfile] | None = None) -> int:
     """Run until SIGTERM/SIGINT; updates in progress finish and the store is closed."""
     configure_logging(settings)
-    store = Store(settings.db)
+    try:
+        store = open_store(settings)
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return 2
     try:
         store.load_curated(curated or [])
     except ValueError as error:
-        print(f"configuration error: MEGAROTH_PLANS_FILE {error}")
+        print(f"configuration error: MEGAROTH_PLANS_FILE {error}", file=sys.stderr)
         store.close()
         return 2
-    store.prune(settings.retention_days)
+    gone = store.prune(settings.retention_days)
+    _LOGGER.info(
+        startup_line(settings, store, len(curated or [])),
+        extra={"event": "start", "mode": settings.mode, "pruned": gone},
+    )
     application = build_application(settings, store)
     try:
         if settings.mode == "webhook":
-            if settings.webhook_url is None or settings.webhook_secret is None:
-                print(
-                    "configuration error: webhook mode needs MEGAROTH_WEBHOOK_URL and "
-                    "MEGAROTH_WEBHOOK_SECRET"
-                )
-                return 2
+            assert settings.webhook_url is not None  # checked by Settings
+            assert settings.webhook_secret is not None
             application.run_webhook(
                 listen=settings.listen,
                 port=settings.port,
@@ -493,5 +572,5 @@ def serve(settings: Settings, curated: list[PlanProfile] | None = None) -> int:
             )
     finally:
         store.close()
-    _LOGGER.info("stopped cleanly")
+    _LOGGER.info("stopped cleanly", extra={"event": "stop"})
     return 0

@@ -10,8 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, HttpUrl, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
@@ -35,11 +43,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     listen: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
-    admin_ids: frozenset[int] = frozenset()
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
     bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] = "megaroth_bot"
     plans_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    heartbeat_file: Path | None = None
+    metrics_interval: Annotated[int, Field(ge=0, le=86400)] = 300
 
     @field_validator("token")
     @classmethod
@@ -51,6 +62,18 @@ class Settings(BaseSettings):
         if not bot_id.isdigit() or len(secret) < 20:
             raise ValueError("must look like 123456789:ABC... as @BotFather gives it")
         return SecretStr(value)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """Telegram user ids, comma-separated ("123,456") or as a JSON list."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip().removeprefix("[").removesuffix("]")
+        ids = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(part.isdigit() for part in ids):
+            raise ValueError("must be Telegram user ids, like 123456789,987654321")
+        return frozenset(int(part) for part in ids)
 
     @field_validator("base_url")
     @classmethod
@@ -72,15 +95,33 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return secret
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _https(cls, url: HttpUrl | None) -> HttpUrl | None:
+        if url is not None and url.scheme != "https":
+            raise ValueError("must be an https:// URL: Telegram only calls webhooks over TLS")
+        return url
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.mode == "webhook" and self.token is not None:
+            if self.webhook_url is None:
+                raise ValueError("MEGAROTH_WEBHOOK_URL is needed in webhook mode")
+            if self.webhook_secret is None:
+                raise ValueError("MEGAROTH_WEBHOOK_SECRET is needed in webhook mode")
+        return self
+
 
 def describe(error: ValidationError) -> str:
     """One clear line naming the setting that is wrong, without its value."""
     problem = error.errors()[0]
-    field = ".".join(str(p) for p in problem["loc"]) or "settings"
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    field = ".".join(str(p) for p in problem["loc"])
+    if not field:  # a check across settings: its message names them
+        return f"configuration error: {message}"
     names = {"token": "TELEGRAM_BOT_TOKEN", "base_url": "TELEGRAM_BASE_URL"}
     name = field if field.startswith(("TELEGRAM_", "MEGAROTH_")) else None
     name = name or names.get(field, f"MEGAROTH_{field.upper()}")
-    message = str(problem["msg"]).removeprefix("Value error, ")
     return f"configuration error: {name} {message}"
 
 

@@ -49,7 +49,12 @@ CREATE TABLE IF NOT EXISTS plans (
     starts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS plans_owner ON plans (owner_id);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
 """
+COUNTERS = ("checks_started", "checks_completed", "plan_link_starts")  # aggregates only
 HANDLED_KEEP_SECONDS = 2 * 24 * 3600  # Telegram keeps unconfirmed updates about 24 h
 
 
@@ -97,8 +102,10 @@ class Store:
         data: str,
         outbox: str,
         question_message_id: int | None,
+        counters: tuple[str, ...] = (),
     ) -> None:
-        """The session, its replies still to send, and the update's id: one transaction."""
+        """The session, its replies still to send, and the update's id: one transaction.
+        `counters` names aggregate counts this update adds one to (never who)."""
         now = time.time()
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -116,6 +123,8 @@ class Store:
                         "INSERT OR IGNORE INTO handled_updates VALUES (?, ?, ?)",
                         (update_id, chat_id, now),
                     )
+                for name in counters:
+                    self._bump(name)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -174,16 +183,23 @@ class Store:
         with self._lock:
             self._db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", (chat_id,))
 
-    def prune(self, retention_days: int) -> int:
-        """Drop sessions idle past retention, and update ids Telegram can't resend."""
-        now = time.time()
+    def prune(self, retention_days: int, now: float | None = None) -> int:
+        """The retention job: drop conversations idle for longer than `retention_days`
+        (exactly: idle for the whole period is kept, a second more is not), blocked-chat
+        marks as old, and update ids Telegram can no longer resend. Returns how many
+        conversations went."""
+        now = time.time() if now is None else now
+        cutoff = now - retention_days * 86400
         with self._lock:
-            gone = self._db.execute(
-                "DELETE FROM sessions WHERE updated < ?", (now - retention_days * 86400,)
-            ).rowcount
+            self._db.execute("BEGIN IMMEDIATE")
+            gone = self._db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+            self._db.execute("DELETE FROM blocked_chats WHERE since < ?", (cutoff,))
             self._db.execute(
                 "DELETE FROM handled_updates WHERE handled < ?", (now - HANDLED_KEEP_SECONDS,)
             )
+            self._db.execute("COMMIT")
+            if gone:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # out of the WAL too
         return int(gone)
 
     # ------------------------------------------------------------ plan profiles (PlanBook)
@@ -247,7 +263,11 @@ class Store:
 
     def count_start(self, code: str) -> None:
         with self._lock:
-            self._db.execute("UPDATE plans SET starts = starts + 1 WHERE code = ?", (code,))
+            counted = self._db.execute(
+                "UPDATE plans SET starts = starts + 1 WHERE code = ?", (code,)
+            ).rowcount
+            if counted:
+                self._bump("plan_link_starts")
 
     def load_curated(self, profiles: Iterable[PlanProfile]) -> None:
         """Make the curated profiles exactly the operator's file: add, update, and drop
@@ -274,6 +294,47 @@ class Store:
     def count_sessions(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+
+    def count_plans(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM plans").fetchone()[0])
+
+    # ------------------------------------------------------------ aggregates and backups
+
+    def _bump(self, name: str) -> None:
+        """Add one to an aggregate counter (call with the lock held)."""
+        assert name in COUNTERS, name
+        self._db.execute(
+            "INSERT INTO counters VALUES (?, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + 1",
+            (name,),
+        )
+
+    def stats(self) -> dict[str, int]:
+        """Aggregate counts for an operator: nothing about any one person."""
+        with self._lock:
+            counted = dict(self._db.execute("SELECT name, value FROM counters").fetchall())
+            plans = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(verified), 0) FROM plans"
+            ).fetchone()
+            sessions = self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+        figures = {name: int(counted.get(name, 0)) for name in COUNTERS}
+        figures.update(
+            conversations_stored=int(sessions),
+            plan_profiles=int(plans[0]),
+            curated_plan_profiles=int(plans[1]),
+        )
+        return figures
+
+    def backup(self, destination: Path | str) -> None:
+        """A consistent copy of the live database (SQLite's online backup, which sees
+        the WAL too; a file copy of a live database may be torn)."""
+        target = sqlite3.connect(str(destination))
+        try:
+            with self._lock:
+                self._db.backup(target)
+        finally:
+            target.close()
 
     def close(self) -> None:
         with self._lock:
