@@ -153,8 +153,9 @@ def event_of(update: Update) -> Event | None:
     if message is None:
         return None
     text = message.text or ""
-    if text.startswith("/") and len(text) > 1:
-        name, *args = text[1:].split()
+    words = text[1:].split() if text.startswith("/") else []
+    if words:  # "/" alone or "/ " is not a command: it is re-asked like any odd answer
+        name, *args = words
         return Command(name.split("@", 1)[0].lower(), tuple(args))
     return Text(text)  # stickers, photos... arrive as "" and are re-asked
 

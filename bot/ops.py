@@ -47,6 +47,13 @@ class RedactToken(logging.Filter):
         if self.token in message:
             record.msg = message.replace(self.token, "<token>")
             record.args = ()
+        if record.exc_info:  # a traceback may quote a URL: format it here, redacted
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "<token>")
+        if record.stack_info and self.token in record.stack_info:
+            record.stack_info = record.stack_info.replace(self.token, "<token>")
         return True
 
 
@@ -70,6 +77,9 @@ def configure_logging(settings: Settings) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    # python-telegram-bot logs whole updates and request parameters (what people typed,
+    # amounts) at DEBUG: even MEGAROTH_LOG_LEVEL=DEBUG keeps its loggers at INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, root.level))
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     logging.getLogger("aiohttp").setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per state change

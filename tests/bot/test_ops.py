@@ -275,3 +275,17 @@ def test_stats_backup_and_prune_commands(
     capsys.readouterr()
     assert cli.main(["prune"]) == 0
     assert "deleted 1 conversations idle for over 30 days" in capsys.readouterr().out
+
+
+def test_debug_level_never_turns_on_ptbs_update_dumps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB logs whole updates (typed amounts) at DEBUG; our DEBUG is ours only."""
+    monkeypatch.setenv("MEGAROTH_LOG_LEVEL", "DEBUG")
+    configure_logging(Settings())
+    try:
+        assert logging.getLogger("megaroth.bot").isEnabledFor(logging.DEBUG)
+        assert not logging.getLogger("telegram.ext.Application").isEnabledFor(logging.DEBUG)
+        assert not logging.getLogger("telegram.Bot").isEnabledFor(logging.DEBUG)
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
+        logging.getLogger("telegram").setLevel(logging.NOTSET)
