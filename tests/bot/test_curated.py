@@ -79,9 +79,7 @@ def test_a_good_entry(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_entry_is_named(tmp_path: Path, change: tuple[str, str], message: str) -> None:
-    good = (
-        GOOD + GOOD.replace("[plans.acme]", "[plans.zeta]").replace("Zt0n6", "Zeta9")
-    )
+    good = GOOD + GOOD.replace("[plans.acme]", "[plans.zeta]").replace("Zt0n6", "Zeta9")
     text = good.replace(*change, 1)
     with pytest.raises(CuratedPlanError) as caught:
         load_plans_file(write(tmp_path, text))
@@ -91,7 +89,9 @@ def test_a_bad_entry_is_named(tmp_path: Path, change: tuple[str, str], message: 
 
 def test_duplicate_codes_and_odd_tables(tmp_path: Path) -> None:
     twice = GOOD + GOOD.replace("[plans.acme]", "[plans.again]")
-    with pytest.raises(CuratedPlanError, match="plans.again: code is already used by plans.acme"):
+    with pytest.raises(
+        CuratedPlanError, match=r"plans\.again: code is already used by plans\.acme"
+    ):
         load_plans_file(write(tmp_path, twice))
     with pytest.raises(CuratedPlanError, match="unknown table 'plan'"):
         load_plans_file(write(tmp_path, GOOD.replace("[plans.acme]", "[plan.acme]")))
@@ -106,7 +106,9 @@ def test_the_store_syncs_curated_profiles(tmp_path: Path) -> None:
     store.count_start(acme.code)
     store.load_curated([acme])  # a restart keeps the count
     loaded = store.get_plan(acme.code)
-    assert loaded is not None and loaded.starts == 1 and loaded.verified
+    assert loaded is not None
+    assert loaded.starts == 1
+    assert loaded.verified
     store.load_curated([])  # removed from the file: gone
     assert store.get_plan(acme.code) is None
     store.close()

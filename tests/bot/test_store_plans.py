@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,12 +28,13 @@ def profile(owner_id: int | None, name: str = "Acme 401(k)") -> PlanProfile:
 
 
 @pytest.fixture(params=["sqlite", "memory"])
-def book(request: pytest.FixtureRequest, tmp_path: Path) -> PlanBook:
+def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlanBook]:
     if request.param == "memory":
-        return MemoryPlanBook()
+        yield MemoryPlanBook()
+        return
     store = Store(tmp_path / "db.sqlite3")
-    request.addfinalizer(store.close)
-    return store
+    yield store
+    store.close()
 
 
 def test_round_trip_and_owner_checks(book: PlanBook) -> None:
@@ -55,7 +57,9 @@ def test_an_edit_keeps_the_count(book: PlanBook) -> None:
     book.count_start("unknown-code-0000")  # nothing to count: no error
     book.save_plan(dataclasses.replace(mine, name="Acme 401(k) Plan"))
     again = book.get_plan(mine.code)
-    assert again is not None and again.starts == 2 and again.name == "Acme 401(k) Plan"
+    assert again is not None
+    assert again.starts == 2
+    assert again.name == "Acme 401(k) Plan"
 
 
 def test_plans_of_lists_only_the_owners(book: PlanBook) -> None:

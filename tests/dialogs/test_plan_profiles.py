@@ -106,7 +106,8 @@ def test_setup_offers_no_not_sure_and_refuses_it_typed(hr: Chat) -> None:
     assert not any("unsure" in b for b in buttons(out))
     out = hr.send(Choice("v1:a:plan_after_tax:unsure"))  # a forged button
     assert out.notice is not None
-    assert hr.session.draft is not None and hr.session.draft.plan_after_tax is None
+    assert hr.session.draft is not None
+    assert hr.session.draft.plan_after_tax is None
 
 
 def test_a_plan_without_after_tax_skips_conversion_questions(
@@ -188,9 +189,7 @@ def test_qr_button_resends_the_link(hr: Chat) -> None:
 
 
 @pytest.mark.parametrize("action", ["edit", "qr", "del", "delok"])
-def test_someone_else_cannot_touch_a_profile(
-    hr: Chat, book: MemoryPlanBook, action: str
-) -> None:
+def test_someone_else_cannot_touch_a_profile(hr: Chat, book: MemoryPlanBook, action: str) -> None:
     code = set_up_acme(hr)
     stranger = chat_for(book, STRANGER_ID)
     out = stranger.send(Choice(f"v1:plan:{action}:{code}"))
@@ -265,9 +264,7 @@ def test_the_match_follows_pay_above_the_401a17_limit(book: MemoryPlanBook) -> N
     assert situation.plan.after_tax_cap_percent is None
 
 
-def test_prefilled_answers_can_be_changed_in_the_summary(
-    hr: Chat, book: MemoryPlanBook
-) -> None:
+def test_prefilled_answers_can_be_changed_in_the_summary(hr: Chat, book: MemoryPlanBook) -> None:
     code = set_up_acme(hr)
     employee = chat_for(book, EMPLOYEE_ID)
     employee.command("start", code)
@@ -402,7 +399,8 @@ def test_commands_during_setup(hr: Chat) -> None:
     out = hr.command("back")
     assert hr.session.state == "plan_name"
     out = hr.send(Choice("v1:a:after_tax:yes"))  # a check button from before
-    assert out.notice is not None and hr.session.state == "plan_name"
+    assert out.notice is not None
+    assert hr.session.state == "plan_name"
     out = hr.command("cancel")
     assert "nothing was saved" in plain(out.replies[0].text)
     assert hr.session.catalog == "check"

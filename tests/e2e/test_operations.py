@@ -46,7 +46,7 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
         await say(stub, 4242, "47")
         await say(stub, 4242, "$187,654")
         log = process.log
-        await stub.wait_for(lambda: 'updates=7 ' in log.read_text(), timeout=10)
+        await stub.wait_for(lambda: "updates=7 " in log.read_text(), timeout=10)
         process.send_signal(signal.SIGTERM)
         assert await process.wait() == 0
 
@@ -71,7 +71,8 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
     assert updates[-1]["outcome"] == "deferrals"  # where the conversation went: no values
     assert all(isinstance(u["ms"], float) for u in updates)
     metrics = [line for line in lines if line.get("event") == "metrics"]
-    assert metrics and metrics[-1]["updates"] == 7
+    assert metrics
+    assert metrics[-1]["updates"] == 7
     assert metrics[-1]["sessions"] == 1
 
     code, out = await run_cli("stats", env=cli_env)

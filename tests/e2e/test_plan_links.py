@@ -21,6 +21,7 @@ from tests.e2e.test_bot_process import bot_process, last_question, say, seen, ta
 
 HR, EMPLOYEE, LATECOMER, STRANGER = 501, 502, 503, 504
 BOT_USERNAME = "megaroth_stub_bot"
+EXAMPLE_PLANS = Path(__file__).resolve().parents[2] / "deploy" / "plans.example.toml"
 
 
 def has_question(stub: StubServer, chat_id: int) -> bool:
@@ -76,7 +77,8 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
     async with bot_process(stub, db) as process:
         link = await set_up_plan(stub)
         code = link.rsplit("=", 1)[1]
-        assert len(code) >= 16 and "Acme" not in code
+        assert len(code) >= 16
+        assert "Acme" not in code
 
         # A second person starts through the link: greeted with the plan, no plan questions.
         stub.push_command(EMPLOYEE, "start", code, language_code="en")
@@ -120,7 +122,8 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         await press(stub, HR, "v1:plan:save")
         assert "Saved. New checks through the link" in seen(stub, HR)
         review = [m for m in stub.bot_messages(HR) if (m.content or "").startswith("Plan profile")]
-        assert review and not any(m.callback_data for m in review)  # edited: no stale buttons
+        assert review
+        assert not any(m.callback_data for m in review)
         stub.push_command(LATECOMER, "start", code, language_code="en")
         await stub.wait_for(lambda: "Which tax year" in seen(stub, LATECOMER), timeout=20)
         stub.push_command(LATECOMER, "summary")
@@ -165,7 +168,7 @@ async def test_the_allow_list_keeps_others_out(stub: StubServer, tmp_path: Path)
 
 
 async def test_curated_profiles_are_marked_verified(stub: StubServer, tmp_path: Path) -> None:
-    plans = Path(__file__).resolve().parents[2] / "deploy" / "plans.example.toml"
+    plans = EXAMPLE_PLANS
     async with bot_process(stub, tmp_path / "bot.db", MEGAROTH_PLANS_FILE=str(plans)) as process:
         stub.push_command(EMPLOYEE, "start", "Zt0n6bq1d9QmV3xW", language_code="en")
         await stub.wait_for(lambda: "Which tax year" in seen(stub, EMPLOYEE), timeout=20)
