@@ -46,7 +46,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.config import Settings
 from bot.ops import Housekeeping, Metrics, configure_logging, startup_line
-from bot.store import Store
+from bot.store import ConversationStore, Store
 from bot.transport import AiohttpRequest
 from dialogs.charts import BucketChart, Segment, render_bucket_chart
 from dialogs.conversation import COMMANDS as DIALOG_COMMANDS
@@ -200,11 +200,11 @@ def outbox_items(ack: Reply | None, ack_message_id: int | None, replies: list[Re
 
 
 class MegarothBot:
-    """The handlers and the delivery around one Store."""
+    """The handlers and the delivery around one store."""
 
     def __init__(
         self,
-        store: Store,
+        store: ConversationStore,
         today: Callable[[], dt.date] | None = None,
         admin_ids: frozenset[int] = frozenset(),
         retention_days: int = 30,
@@ -487,7 +487,7 @@ class _ContextShim:
 
 
 def build_application(
-    settings: Settings, store: Store
+    settings: Settings, store: ConversationStore
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB application: our transport, HTML by default, per-chat ordering."""
     assert settings.token is not None

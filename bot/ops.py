@@ -23,7 +23,7 @@ from typing import Any
 from pythonjsonlogger.json import JsonFormatter
 
 from bot.config import Settings
-from bot.store import Store
+from bot.store import ConversationStore
 
 _LOGGER = logging.getLogger("megaroth.ops")
 HEARTBEAT_SECONDS = 15.0
@@ -185,7 +185,7 @@ class Housekeeping:
     (only while Telegram is really being polled, or the webhook port really listens),
     the metrics line, and the retention job."""
 
-    def __init__(self, settings: Settings, store: Store, metrics: Metrics) -> None:
+    def __init__(self, settings: Settings, store: ConversationStore, metrics: Metrics) -> None:
         self.settings = settings
         self.store = store
         self.metrics = metrics
@@ -253,7 +253,7 @@ class Housekeeping:
             )
 
 
-def startup_line(settings: Settings, store: Store, curated: int) -> str:
+def startup_line(settings: Settings, store: ConversationStore, curated: int) -> str:
     """Which mode, which store, which Bot API server: the first thing an operator reads."""
     server = settings.base_url or "https://api.telegram.org/bot (Telegram)"
     where = f"{settings.webhook_url} on {settings.listen}:{settings.port}"

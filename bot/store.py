@@ -17,8 +17,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from dialogs.plans import PlanProfile
+from dialogs.plans import PlanBook, PlanProfile
 from dialogs.session import PlanAnswers
 
 SCHEMA = """
@@ -63,6 +64,45 @@ class Stored:
     data: str  # the dialog session's JSON
     outbox: str  # JSON list of replies not yet delivered
     question_message_id: int | None  # the message whose buttons answer the current question
+
+
+class ConversationStore(PlanBook, Protocol):
+    """What the bot needs of a store (SQLite below; deploy/README.md says what a shared
+    PostgreSQL one for two replicas would need). Plan profiles come with it (PlanBook)."""
+
+    def load(self, chat_id: int) -> Stored | None: ...
+
+    def was_handled(self, update_id: int) -> bool: ...
+
+    def save(
+        self,
+        chat_id: int,
+        update_id: int | None,
+        data: str,
+        outbox: str,
+        question_message_id: int | None,
+        counters: tuple[str, ...] = (),
+    ) -> None: ...
+
+    def delivered(self, chat_id: int, question_message_id: int | None) -> None: ...
+
+    def chats_with_outbox(self) -> list[int]: ...
+
+    def forget(self, chat_id: int, update_id: int | None = None) -> None: ...
+
+    def block(self, chat_id: int) -> None: ...
+
+    def is_blocked(self, chat_id: int) -> bool: ...
+
+    def unblock(self, chat_id: int) -> None: ...
+
+    def prune(self, retention_days: int, now: float | None = None) -> int: ...
+
+    def count_sessions(self) -> int: ...
+
+    def count_plans(self) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class Store:
