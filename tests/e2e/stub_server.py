@@ -901,6 +901,7 @@ class StubServer:
         self._unanswered: dict[int, deque[InputRecord]] = {}
         self._answer_waiters: dict[int, asyncio.Future[InputRecord]] = {}
         self._answer_listeners: list[Callable[[InputRecord], None]] = []
+        self._message_listeners: list[Callable[[StubChat, StubMessage, str], None]] = []
         self._changed = asyncio.Event()
         self._updates_arrived = asyncio.Event()
         self._poll_generation = 0
@@ -1143,6 +1144,15 @@ class StubServer:
         """Call ``listener(record)`` when an input gets its first answer (benchmarks)."""
         self._answer_listeners.append(listener)
 
+    def add_message_listener(self, listener: Callable[[StubChat, StubMessage, str], None]) -> None:
+        """Call ``listener(chat, message, method)`` for every message the bot sends or edits.
+
+        ``method`` is the Bot API method (``sendMessage``, ``sendPhoto``, ``editMessageText``,
+        ``editMessageCaption``). It runs after the answer bookkeeping, so a listener may push
+        the chat's next input (benchmarks driving whole conversations do).
+        """
+        self._message_listeners.append(listener)
+
     async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
         """Wait until ``predicate()`` is truthy (re-checked after every change); return it."""
         deadline = time.monotonic() + timeout
@@ -1188,18 +1198,19 @@ class StubServer:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
-    def _answered(self, chat_id: int, method: str) -> None:
-        waiting = self._unanswered.get(chat_id)
-        if not waiting:
-            return
-        record = waiting.popleft()
-        record.answered_at = time.perf_counter()
-        record.answer_method = method
-        future = self._answer_waiters.pop(record.update_id, None)
-        if future is not None and not future.done():
-            future.set_result(record)
-        for listener in self._answer_listeners:
-            listener(record)
+    def _answered(self, chat: StubChat, message: StubMessage, method: str) -> None:
+        waiting = self._unanswered.get(chat.id)
+        if waiting:
+            record = waiting.popleft()
+            record.answered_at = time.perf_counter()
+            record.answer_method = method
+            future = self._answer_waiters.pop(record.update_id, None)
+            if future is not None and not future.done():
+                future.set_result(record)
+            for listener in self._answer_listeners:
+                listener(record)
+        for message_listener in self._message_listeners:
+            message_listener(chat, message, method)
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -1660,7 +1671,7 @@ async def _send_message(
         chat.new_message_id(), chat.id, True, int(time.time()), [version], reply_to=reply_to
     )
     chat.messages.append(message)
-    stub._answered(chat.id, "sendMessage")
+    stub._answered(chat, message, "sendMessage")
     return stub._message_json(chat, message)
 
 
@@ -1700,7 +1711,7 @@ async def _send_photo(
         reply_to=stub._reply_to(chat, params),
     )
     chat.messages.append(message)
-    stub._answered(chat.id, "sendPhoto")
+    stub._answered(chat, message, "sendPhoto")
     return stub._message_json(chat, message)
 
 
@@ -1742,7 +1753,7 @@ async def _edit_message_text(
         text, entities, raw, _str(params, "parse_mode"), markup, time.perf_counter()
     )
     result = _edit(stub, chat, message, version)
-    stub._answered(chat.id, "editMessageText")
+    stub._answered(chat, message, "editMessageText")
     return result
 
 
@@ -1755,7 +1766,7 @@ async def _edit_message_caption(
         raise bad_request("there is no caption in the message to edit")
     version = _parse_body(params, "caption", CAPTION_LIMIT)
     result = _edit(stub, chat, message, version)
-    stub._answered(chat.id, "editMessageCaption")
+    stub._answered(chat, message, "editMessageCaption")
     return result
 
 

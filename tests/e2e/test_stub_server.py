@@ -417,3 +417,16 @@ def test_recorded_request_decodes_json_params() -> None:
         "sendMessage", {"reply_markup": json.dumps({"a": 1})}, {}, 0.0, "POST", "t"
     )
     assert record.json("reply_markup") == {"a": 1}
+
+
+async def test_message_listeners_see_every_send_and_edit(
+    stub: StubServer, bot: telegram.Bot
+) -> None:
+    seen: list[tuple[int, int, str]] = []
+    stub.add_message_listener(
+        lambda chat, message, method: seen.append((chat.id, message.message_id, method))
+    )
+    stub.add_chat(5)
+    sent = await bot.send_message(5, "one", reply_markup=_keyboard("a"))
+    await bot.edit_message_text("two", chat_id=5, message_id=sent.message_id)
+    assert seen == [(5, sent.message_id, "sendMessage"), (5, sent.message_id, "editMessageText")]
