@@ -19,15 +19,15 @@ import logging
 import sqlite3
 import sys
 import time
+import warnings
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from telegram import (
     BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
     Update,
@@ -43,6 +43,7 @@ from telegram.ext import (
     TypeHandler,
 )
 from telegram.helpers import create_deep_linked_url
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.ops import Housekeeping, Metrics, configure_logging, startup_line
@@ -196,6 +197,28 @@ def outbox_items(ack: Reply | None, ack_message_id: int | None, replies: list[Re
     return items
 
 
+# ---------------------------------------------------------------- sending
+
+# Charts and QR codes are drawn off the event loop, one at a time: each render holds about
+# 10 MB, and asyncio's default pool (up to 32 threads) let a burst of results take the peak
+# from 93 to 146 MB in benchmarks/bench_bot.py, for no gain in throughput.
+_RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="megaroth-render")
+
+# `_api` below calls sendMessage and editMessageText through Bot.do_api_request, which PTB
+# documents but warns about for methods it wraps. The wrapped methods build a full Message
+# object from every reply, which this bot never reads (it needs the message id at most);
+# skipping that took the bot's CPU per input from 4.7-5.0 to 3.4-3.8 ms in
+# benchmarks/bench_bot.py. Telegram's answer is the same JSON, and errors (RetryAfter,
+# Forbidden, BadRequest...) are raised exactly as by the wrapped methods.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
+HTML_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+
+
+async def _api(bot: Any, method: str, params: dict[str, Any]) -> Any:
+    """One Bot API call returning Telegram's JSON result (a dict, or True)."""
+    return await bot.do_api_request(method, api_kwargs={**params, **HTML_DEFAULTS})
+
+
 # ---------------------------------------------------------------- the bot
 
 
@@ -301,7 +324,7 @@ class MegarothBot:
             None if stored is None else stored.question_message_id,
             tuple(counters),
         )
-        await self.flush(context, chat_id)
+        await self._deliver_outbox(context, chat_id, items)  # just saved: no need to reload
         return session.state
 
     def _session(self, data: str | None, update: Update) -> Session:
@@ -318,7 +341,11 @@ class MegarothBot:
         stored = self.store.load(chat_id)
         if stored is None or stored.outbox == "[]":
             return
-        result = await self.deliver(context, chat_id, json.loads(stored.outbox))
+        await self._deliver_outbox(context, chat_id, json.loads(stored.outbox))
+
+    async def _deliver_outbox(self, context: Any, chat_id: int, items: list[Any]) -> None:
+        """Send a saved outbox and mark it delivered (unless Telegram was unreachable)."""
+        result = await self.deliver(context, chat_id, items)
         if result is not False:  # False: Telegram unreachable; kept for the next try
             self.store.delivered(chat_id, result if isinstance(result, int) else None)
 
@@ -334,44 +361,34 @@ class MegarothBot:
         question_id: int | None = None
         for item in items:
             if "edit" in item:
-                await self._send(
-                    chat_id,
-                    partial(
-                        bot.edit_message_text,
-                        chat_id=chat_id,
-                        message_id=item["edit"],
-                        text=item["text"],
-                    ),
-                    optional=True,
-                )
+                params = {"chat_id": chat_id, "message_id": item["edit"], "text": item["text"]}
+                await self._send(chat_id, partial(_api, bot, "editMessageText", params), True)
                 continue
             markup = None
             if item["buttons"]:
-                markup = InlineKeyboardMarkup(
-                    [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                     for row in item["buttons"]]
-                )  # fmt: skip
+                markup = {
+                    "inline_keyboard": [
+                        [{"text": label, "callback_data": data} for label, data in row]
+                        for row in item["buttons"]
+                    ]
+                }
             pieces = split_text(item["text"])
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
-                sent = await self._send(
-                    chat_id,
-                    partial(
-                        bot.send_message,
-                        chat_id=chat_id,
-                        text=piece,
-                        reply_markup=markup if last else None,
-                    ),
-                )
+                params = {"chat_id": chat_id, "text": piece}
+                if last and markup is not None:
+                    params["reply_markup"] = markup
+                sent = await self._send(chat_id, partial(_api, bot, "sendMessage", params))
                 if sent is False:
                     return False
                 if sent is None and self.store.is_blocked(chat_id):
                     return None  # blocked: nothing more to send, nothing to retry
-                if last and markup is not None and isinstance(sent, Message):
-                    question_id = sent.message_id
+                if last and markup is not None and isinstance(sent, dict):
+                    question_id = int(sent["message_id"])
             chart = _chart_from_json(item.get("chart"))
             if chart is not None:
-                png = await asyncio.to_thread(render_bucket_chart, chart)  # off the loop
+                loop = asyncio.get_running_loop()
+                png = await loop.run_in_executor(_RENDERER, render_bucket_chart, chart)
                 caption = chart.title[:MAX_CAPTION]
                 sent = await self._send(
                     chat_id, partial(bot.send_photo, chat_id=chat_id, photo=png, caption=caption)
@@ -379,7 +396,9 @@ class MegarothBot:
                 if sent is False:
                     return False
             if item.get("qr"):
-                png = await asyncio.to_thread(qr_png, item["qr"])
+                png = await asyncio.get_running_loop().run_in_executor(
+                    _RENDERER, qr_png, item["qr"]
+                )
                 sent = await self._send(
                     chat_id, partial(bot.send_photo, chat_id=chat_id, photo=png)
                 )
