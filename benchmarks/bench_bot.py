@@ -56,8 +56,22 @@ figures. BENCH_PROFILE=<dir> writes cProfile files of the bot (``bot.prof``, mai
 only), the echo bots and the stub side; ``--bot-script FILE`` runs FILE instead of
 ``python -m bot`` (to A/B a patched copy).
 
-Measured on the 2-core dev VM (AMD EPYC), defaults, three runs with the VM otherwise quiet
-(others 2-13% of a core), bot as of this commit:
+After the bot sent replies without building PTB Message objects, delivered the outbox it
+had just saved, and drew charts in one thread (commit "Bot: send without building PTB
+Message objects..."), two default runs (others 1-6% of a core):
+    echo, one at a time     flat out   534-546 inputs/s  p50 83-94 ms    p99 146-158 ms
+    echo, concurrent 256    flat out   818-868 inputs/s  p50 53-54 ms    p99 260-285 ms
+    megaroth, no charts     flat out   249-266 inputs/s  p50 135-139 ms  p99 282 ms
+    megaroth, whole         flat out   148-160 inputs/s  9.3-10.1 conversations/s
+    megaroth, whole         open 30/s                    p50 6.7-7.8 ms  p99 19.4-19.5 ms
+        chart inputs                                     p99 22-26 ms, photo p99 81-129 ms
+    peak memory: megaroth 92.2 MB (72 MB idle after start-up), echo 56 MB
+    CPU per input: 3.6-3.9 ms without charts, 6.0-6.5 ms with
+    targets: >= 80% of echo MISS (29-32%); >= 500/s MISS (249-266/s);
+             p99 < 100 ms at 30/s PASS (19.5 ms); < 200 MB PASS (92 MB)
+
+Before those changes, three default runs with the VM otherwise quiet (others 2-13% of a
+core):
     echo, one at a time     flat out   393-469 inputs/s  p50 105-126 ms  p99 173-188 ms
     echo, concurrent 256    flat out   789-814 inputs/s  p50 56-58 ms    p99 278-291 ms
                             open 30/s                    p50 3.5-4.1 ms  p99 6.4-7.4 ms
