@@ -7,9 +7,12 @@ update at a time as PTB does by default; with ``concurrent_updates(256)``, 127-1
 812-844 inputs/s. The bot's CPU per input: 1.7-2.0 ms here against httpx's 6.4-6.6 ms
 (1.1 against 7.0-7.8 ms concurrently).
 
-It mirrors ``HTTPXRequest``: the same constructor defaults, the same form encoding (JSON
-values urlencoded, or multipart when files are attached) and ``(status, body)`` results, so
-PTB's ``BaseRequest._request_wrapper`` still turns HTTP errors into ``TelegramError``s.
+It mirrors ``HTTPXRequest``: the same constructor defaults, multipart when files are
+attached, and ``(status, body)`` results, so PTB's ``BaseRequest._request_wrapper`` still
+turns HTTP errors into ``TelegramError``s. Requests without files go as one JSON body
+(``application/json``, which the Bot API documents alongside form encoding) rather than
+HTTPXRequest's urlencoded form of JSON-encoded values: one ``json.dumps`` instead of one
+per value plus percent-encoding, about 0.1 ms less CPU per call.
 
 Request URLs carry the bot token, so nothing here logs a URL or puts one in an error message.
 """
@@ -19,7 +22,6 @@ from __future__ import annotations
 import logging
 import re
 from typing import NoReturn
-from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -33,7 +35,7 @@ _LOGGER = logging.getLogger(__name__)
 
 # "/bot<token>/" in a Bot API URL; tokens look like "123456:AAH-x_y".
 _TOKEN_IN_URL = re.compile(r"/bot([^/?#]+)")
-_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
+_JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 def _redact(text: str, url: str) -> str:
@@ -154,12 +156,11 @@ class AiohttpRequest(BaseRequest):
 
     @staticmethod
     def _body(request_data: RequestData | None) -> aiohttp.FormData | bytes | None:
-        """Encode parameters like ``HTTPXRequest``: JSON values, multipart when files attach."""
+        """A JSON body, or multipart (as ``HTTPXRequest`` sends it) when files attach."""
         if request_data is None:
             return None
         if not request_data.contains_files:
-            fields = request_data.json_parameters
-            return urlencode(fields).encode("ascii") if fields else None
+            return request_data.json_payload if request_data.parameters else None
         # quote_fields=False: UTF-8 filenames go out verbatim, as httpx sends them.
         form = aiohttp.FormData(quote_fields=False)
         for name, value in request_data.json_parameters.items():
@@ -188,7 +189,7 @@ class AiohttpRequest(BaseRequest):
             read_timeout, write_timeout, connect_timeout, pool_timeout, has_files
         )
         body = self._body(request_data)
-        headers = _FORM_HEADERS if isinstance(body, bytes) else None
+        headers = _JSON_HEADERS if isinstance(body, bytes) else None
         try:
             async with session.request(
                 method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy
