@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -56,7 +57,11 @@ def _operate(command: str, settings: Settings, destination: Path | None) -> int:
             if destination.exists():
                 print(f"{destination} exists; choose a new file", file=sys.stderr)
                 return 1
-            store.backup(destination)
+            try:
+                store.backup(destination)
+            except (OSError, sqlite3.Error) as error:
+                print(f"can't write {destination}: {error}", file=sys.stderr)
+                return 1
             print(f"backed up {settings.db} to {destination}")
         else:
             gone = store.prune(settings.retention_days)

@@ -51,10 +51,9 @@ from bot.store import ConversationStore, Store
 from bot.transport import AiohttpRequest
 from dialogs.charts import BucketChart, Segment, render_bucket_chart
 from dialogs.conversation import COMMANDS as DIALOG_COMMANDS
-from dialogs.conversation import handle_safely, new_session
+from dialogs.conversation import handle_safely, new_session, private_only
 from dialogs.i18n import Text as Translate
 from dialogs.i18n import negotiate
-from dialogs.machine import DONE
 from dialogs.plans import PlanProfile, Services
 from dialogs.qr import qr_png
 from dialogs.replies import MAX_CAPTION, Choice, Command, Event, Reply, Text, split_text
@@ -128,8 +127,12 @@ def event_name(event: Event) -> str:
         return f"command:{event.name if event.name in DIALOG_COMMANDS else 'other'}"
     if isinstance(event, Choice):
         parts = event.data.split(":")
-        return f"tap:{parts[1]}" if len(parts) > 1 and parts[0] == "v1" else "tap:other"
+        known = len(parts) > 1 and parts[0] == "v1" and parts[1] in TAP_KINDS
+        return f"tap:{parts[1]}" if known else "tap:other"  # forged data stays out of logs
     return "answer"
+
+
+TAP_KINDS = frozenset({"a", "nav", "edit", "lang", "plan", "pe"})
 
 
 class PollingRequest(AiohttpRequest):
@@ -192,6 +195,7 @@ def outbox_items(ack: Reply | None, ack_message_id: int | None, replies: list[Re
                 "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
                 "chart": _chart_to_json(reply.chart),
                 "qr": reply.qr,
+                "asks": reply.asks,
             }
         )
     return items
@@ -259,6 +263,15 @@ class MegarothBot:
         event = event_of(update)
         if not chat_id or event is None:
             return
+        chat = update.effective_chat
+        if chat is not None and chat.type != "private":
+            # A group would mix people's salaries in one session, in front of everyone.
+            if isinstance(event, Command):
+                language = update.effective_user.language_code if update.effective_user else None
+                await self._quietly(
+                    context.bot.send_message(chat_id=chat_id, text=private_only(language))
+                )
+            return
         started = time.perf_counter()
         outcome = await self._handle(update, context, chat_id, event)
         milliseconds = (time.perf_counter() - started) * 1000
@@ -289,18 +302,21 @@ class MegarothBot:
             await self.flush(context, chat_id)
             return "redelivery"
         stored = self.store.load(chat_id)
+        pending: list[Any] = []
         if stored is not None and stored.outbox != "[]":
             await self.flush(context, chat_id)  # a previous update's replies go first
             stored = self.store.load(chat_id)
+            if stored is not None and stored.outbox != "[]":  # Telegram still unreachable
+                pending = json.loads(stored.outbox)
         session = self._session(stored.data if stored else None, update)
         if self.store.is_blocked(chat_id):
             self.store.unblock(chat_id)  # they wrote again: they unblocked us
-        was_done = session.state == DONE and session.catalog == "check"
+        had_result = "result" in session.milestones
         outcome = handle_safely(session, event, self.today(), self.services(update, context))
         counters: list[str] = []
         if stored is None:
-            counters.append("checks_started")
-        if session.state == DONE and session.catalog == "check" and not was_done:
+            counters.append("conversations_started")
+        if "result" in session.milestones and not had_result:  # once per check
             counters.append("checks_completed")
             self.metrics.count("completion")
         ack_target = None
@@ -308,7 +324,7 @@ class MegarothBot:
             ack_target = query.message.message_id
         elif stored is not None:
             ack_target = stored.question_message_id
-        items = outbox_items(outcome.ack, ack_target, outcome.replies)
+        items = pending + outbox_items(outcome.ack, ack_target, outcome.replies)
         if query is not None:
             notice = outcome.notice
             await self._quietly(query.answer(text=notice) if notice else query.answer())
@@ -383,7 +399,8 @@ class MegarothBot:
                     return False
                 if sent is None and self.store.is_blocked(chat_id):
                     return None  # blocked: nothing more to send, nothing to retry
-                if last and markup is not None and isinstance(sent, dict):
+                asks = item.get("asks", markup is not None)  # older outboxes lack the flag
+                if last and asks and isinstance(sent, dict):
                     question_id = int(sent["message_id"])
             chart = _chart_from_json(item.get("chart"))
             if chart is not None:
@@ -469,8 +486,7 @@ class MegarothBot:
             },
         )
         if isinstance(update, Update) and update.effective_chat is not None:
-            language = update.effective_user.language_code if update.effective_user else None
-            t = Translate(negotiate(language))
+            t = Translate(self._language(update, update.effective_chat.id))
             await self._quietly(
                 context.bot.send_message(
                     chat_id=update.effective_chat.id,
@@ -480,6 +496,17 @@ class MegarothBot:
                     ),
                 )
             )
+
+    def _language(self, update: Update, chat_id: int) -> str:
+        """The language the person chose (/language), else their Telegram app's."""
+        try:
+            stored = self.store.load(chat_id)
+            if stored is not None:
+                return Session.from_json(stored.data).lang
+        except Exception:  # an apology must not fail on a broken store or session
+            _LOGGER.debug("no stored language for the apology")
+        user = update.effective_user
+        return negotiate(user.language_code if user else None)
 
     async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         bot = application.bot

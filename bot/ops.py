@@ -199,16 +199,18 @@ class Housekeeping:
         self.tasks.append(asyncio.create_task(self._prune()))
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self.tasks = []
-        path = self.settings.heartbeat_file
-        if path is not None:
-            with contextlib.suppress(OSError):
-                path.unlink()  # stopped: the health check must not see a fresh beat
+        try:
+            for task in self.tasks:
+                task.cancel()
+            for task in self.tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            self.tasks = []
+        finally:
+            path = self.settings.heartbeat_file
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    path.unlink()  # stopped: the health check must not see a fresh beat
 
     async def healthy(self) -> bool:
         if self.settings.mode == "webhook":
@@ -221,36 +223,43 @@ class Housekeeping:
             try:
                 if await self.healthy():
                     await asyncio.to_thread(write_heartbeat, path, self.settings.mode)
-                else:
+                elif time.monotonic() - self.metrics.started > POLL_STALE_SECONDS:
                     _LOGGER.warning("not healthy: no heartbeat", extra={"event": "unhealthy"})
-            except OSError as error:
-                _LOGGER.error(
-                    "can't write the heartbeat file: %s",
-                    type(error).__name__,
-                    extra={"event": "heartbeat_error"},
-                )
+            except Exception as error:
+                _failed("heartbeat", error)
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
     async def _metrics(self, interval: int) -> None:
         while True:
             await asyncio.sleep(interval)
-            figures = self.metrics.report()
-            figures["sessions"] = await asyncio.to_thread(self.store.count_sessions)
-            _LOGGER.info(
-                "metrics %s",
-                " ".join(f"{k}={v}" for k, v in figures.items()),
-                extra={"event": "metrics", **figures},
-            )
+            try:
+                figures = self.metrics.report()
+                figures["sessions"] = await asyncio.to_thread(self.store.count_sessions)
+                _LOGGER.info(
+                    "metrics %s",
+                    " ".join(f"{k}={v}" for k, v in figures.items()),
+                    extra={"event": "metrics", **figures},
+                )
+            except Exception as error:  # the next interval tries again
+                _failed("metrics", error)
 
     async def _prune(self) -> None:
         while True:
             await asyncio.sleep(PRUNE_SECONDS)
-            gone = await asyncio.to_thread(self.store.prune, self.settings.retention_days)
-            _LOGGER.info(
-                "retention: deleted %d idle conversations",
-                gone,
-                extra={"event": "prune", "deleted": gone},
-            )
+            try:
+                gone = await asyncio.to_thread(self.store.prune, self.settings.retention_days)
+                _LOGGER.info(
+                    "retention: deleted %d idle conversations",
+                    gone,
+                    extra={"event": "prune", "deleted": gone},
+                )
+            except Exception as error:  # the next hour tries again
+                _failed("prune", error)
+
+
+def _failed(job: str, error: Exception) -> None:
+    """A periodic job failed this time: say which and why (the class), and carry on."""
+    _LOGGER.error("%s job failed: %s", job, type(error).__name__, extra={"event": f"{job}_error"})
 
 
 def startup_line(settings: Settings, store: ConversationStore, curated: int) -> str:

@@ -10,11 +10,12 @@ rows, and `/forget` checkpoints the WAL, so erased data does not linger in the f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -55,7 +56,7 @@ CREATE TABLE IF NOT EXISTS counters (
     value INTEGER NOT NULL
 );
 """
-COUNTERS = ("checks_started", "checks_completed", "plan_link_starts")  # aggregates only
+COUNTERS = ("conversations_started", "checks_completed", "plan_link_starts")  # aggregates
 HANDLED_KEEP_SECONDS = 2 * 24 * 3600  # Telegram keeps unconfirmed updates about 24 h
 
 
@@ -120,6 +121,19 @@ class Store:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the lock: committed whole, or rolled back whole
+        (never left open, which would fail every later write)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def load(self, chat_id: int) -> Stored | None:
         with self._lock:
             row = self._db.execute(
@@ -147,28 +161,22 @@ class Store:
         """The session, its replies still to send, and the update's id: one transaction.
         `counters` names aggregate counts this update adds one to (never who)."""
         now = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute(
-                    "INSERT INTO sessions (chat_id, data, outbox, question_message_id, updated) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
-                    "data = excluded.data, outbox = excluded.outbox, "
-                    "question_message_id = excluded.question_message_id, "
-                    "updated = excluded.updated",
-                    (chat_id, data, outbox, question_message_id, now),
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO sessions (chat_id, data, outbox, question_message_id, updated) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+                "data = excluded.data, outbox = excluded.outbox, "
+                "question_message_id = excluded.question_message_id, "
+                "updated = excluded.updated",
+                (chat_id, data, outbox, question_message_id, now),
+            )
+            if update_id is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO handled_updates VALUES (?, ?, ?)",
+                    (update_id, chat_id, now),
                 )
-                if update_id is not None:
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO handled_updates VALUES (?, ?, ?)",
-                        (update_id, chat_id, now),
-                    )
-                for name in counters:
-                    self._bump(name)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+            for name in counters:
+                self._bump(name)
 
     def delivered(self, chat_id: int, question_message_id: int | None) -> None:
         """The outbox is out; remember which message now asks the question."""
@@ -193,17 +201,16 @@ class Store:
 
     def forget(self, chat_id: int, update_id: int | None = None) -> None:
         """Erase everything about this chat, and push it out of the WAL too."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
-            self._db.execute("DELETE FROM handled_updates WHERE chat_id = ?", (chat_id,))
-            self._db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", (chat_id,))
+        with self._transaction() as db:
+            db.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
+            db.execute("DELETE FROM handled_updates WHERE chat_id = ?", (chat_id,))
+            db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", (chat_id,))
             if update_id is not None:  # remember the /forget itself, with no chat attached
-                self._db.execute(
+                db.execute(
                     "INSERT OR IGNORE INTO handled_updates VALUES (?, 0, ?)",
                     (update_id, time.time()),
                 )
-            self._db.execute("COMMIT")
+        with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def block(self, chat_id: int) -> None:
@@ -230,15 +237,14 @@ class Store:
         conversations went."""
         now = time.time() if now is None else now
         cutoff = now - retention_days * 86400
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            gone = self._db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
-            self._db.execute("DELETE FROM blocked_chats WHERE since < ?", (cutoff,))
-            self._db.execute(
+        with self._transaction() as db:
+            gone = db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM blocked_chats WHERE since < ?", (cutoff,))
+            db.execute(
                 "DELETE FROM handled_updates WHERE handled < ?", (now - HANDLED_KEEP_SECONDS,)
             )
-            self._db.execute("COMMIT")
-            if gone:
+        if gone:
+            with self._lock:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # out of the WAL too
         return int(gone)
 

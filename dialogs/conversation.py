@@ -137,7 +137,11 @@ def ask(session: Session, today: dt.date, prefix: str = "") -> Reply:
         rows = [[Button(label, callback("a", question.id, str(left)))]]
     if session.history:
         rows.append([Button(t("« Back"), callback("nav", "back", question.id))])
-    return Reply(text=f"{prefix}{text}" if prefix else text, buttons=tuple(tuple(r) for r in rows))
+    return Reply(
+        text=f"{prefix}{text}" if prefix else text,
+        buttons=tuple(tuple(r) for r in rows),
+        asks=True,
+    )
 
 
 FREQUENCY_WORDS = {
@@ -181,6 +185,7 @@ def result_reply(session: Session, today: dt.date) -> Reply:
             ),
         ),
         chart=chart_for(t, assessment, situation),
+        asks=True,
     )
 
 
@@ -217,6 +222,8 @@ def accept(session: Session, question: Question, value: object, today: dt.date) 
     if not session.history or session.history[-1] != question.id:
         session.history.append(question.id)
     CHECK_DIALOG.advance(session)
+    if session.state == DONE:
+        session.milestones.add("result")  # counted once per check, however often edited
     outcome = Outcome(ack=ack)
     outcome.replies.extend(_milestones(session, today))
     outcome.replies.append(ask(session, today))
@@ -530,6 +537,8 @@ def command(session: Session, cmd: Command, today: dt.date, services: Services) 
     if name == "myplans":
         return plan_setup.my_plans(session, services)
     if name == "cancel":
+        if session.state == DONE:
+            return Outcome(replies=[Reply(text=t("There's nothing to cancel."))])
         return Outcome(replies=[ask(session, today, t("There's nothing to cancel.") + "\n\n")])
     if name == "help":
         return Outcome(replies=[Reply(text=help_text(t)), ask(session, today)])
@@ -630,6 +639,15 @@ def text_answer(session: Session, raw: str, today: dt.date) -> Outcome:
         return Outcome(replies=[ask(session, today, t("Sorry, I didn't get that.") + "\n\n")])
 
 
+def private_only(language_code: str | None) -> str:
+    """The one line a group chat gets: the bot only talks one to one."""
+    t = Text(negotiate(language_code))
+    return t(
+        "I only talk in private chats, so your numbers stay private: open a chat with me "
+        "and send /start."
+    )
+
+
 def handle(
     session: Session, event: Event, today: dt.date, services: Services | None = None
 ) -> Outcome:
@@ -639,6 +657,21 @@ def handle(
     without one, plan profiles live in memory for this call only.
     """
     services = services or Services()
+    setting_up = session.catalog == "newplan"
+    outcome = _handle(session, event, today, services)
+    if setting_up and session.catalog == "check" and not any(r.asks for r in outcome.replies):
+        # Out of the setup: show the person's own check again, so a typed answer
+        # answers a question they can see.
+        t = Text(session.lang)
+        if session.state == DONE:
+            line = t("Your own check's result is still here: /summary shows your answers.")
+            outcome.replies.append(Reply(text=line))
+        else:
+            outcome.replies.append(ask(session, today, t("Back to your own check:") + "\n\n"))
+    return outcome
+
+
+def _handle(session: Session, event: Event, today: dt.date, services: Services) -> Outcome:
     if session.catalog == "newplan":
         if session.state != DONE and session.state not in plan_setup.SETUP_QUESTIONS:
             plan_setup.leave(session)  # a setup from an older catalog

@@ -66,6 +66,8 @@ def formula_label(t: Text, formula: MatchFormula) -> str:
 
 def answer_label(t: Text, question: Question, value: object, answers: BaseModel, year: int) -> str:
     """How an answer reads back in the summary and in the acknowledgement."""
+    if question.kind is Kind.text:  # a plan called "max" is a name, not a button
+        return escape(str(value))
     for option in question.options:
         if option.value == str(value) and question.kind is not Kind.money:
             return t(option.label)

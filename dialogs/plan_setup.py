@@ -184,17 +184,20 @@ def begin(session: Session, services: Services, editing: PlanProfile | None = No
                 )
             ]
         )
+    notes = ""
     if session.catalog != "newplan":
         session.paused = {"state": session.state, "history": session.history}
+    elif session.draft is not None and session.draft.model_dump(exclude_none=True):
+        notes = t("The plan you were setting up was not saved.") + "\n\n"
     session.catalog = "newplan"
     session.history = []
     session.draft = PlanAnswers() if editing is None else editing.answers.model_copy()
     session.editing = None if editing is None else editing.code
     if editing is not None:
         session.state = DONE
-        return Outcome(replies=[review(session)])
+        return Outcome(replies=[review(session, notes)])
     session.state = SETUP_DIALOG.first
-    return Outcome(replies=[ask(session)])
+    return Outcome(replies=[ask(session, notes)])
 
 
 def leave(session: Session) -> None:
@@ -226,7 +229,7 @@ def ask(session: Session, prefix: str = "") -> Reply:
     if session.history:
         rows.append([Button(t("« Back"), callback("nav", "back", question.id))])
     rows.append([Button(t("Cancel setup"), callback("plan", "cancel"))])
-    return Reply(text=prefix + text, buttons=tuple(tuple(r) for r in rows))
+    return Reply(text=prefix + text, buttons=tuple(tuple(r) for r in rows), asks=True)
 
 
 def accept(
@@ -268,7 +271,7 @@ def review(session: Session, prefix: str = "") -> Reply:
             Button(t("Cancel"), callback("plan", "cancel")),
         )
     )
-    return Reply(text="\n".join(lines), buttons=tuple(rows))
+    return Reply(text="\n".join(lines), buttons=tuple(rows), asks=True)
 
 
 def save(session: Session, services: Services, today: dt.date) -> list[Reply]:
@@ -454,7 +457,7 @@ def handle_setup(
         if name == "cancel":
             leave(session)
             return Outcome(replies=[Reply(text=t("Setup cancelled; nothing was saved."))])
-        if name in ("start", "newplan", "summary") and not event.args:
+        if name in ("newplan", "summary") or (name == "start" and not event.args):
             return Outcome(
                 replies=[
                     ask(session, t("We're setting up a plan profile; /cancel stops.") + "\n\n")

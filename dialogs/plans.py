@@ -23,9 +23,7 @@ from dialogs.parsing import ParseError, parse_match
 from dialogs.session import Answers, MatchFormula, PayFrequency, PlanAnswers, Profile
 
 CODE_BYTES = 12  # 96 random bits; token_urlsafe gives 16 characters of A-Z a-z 0-9 _ -
-PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram allows in a start payload
 CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what a profile code looks like
-PLAN_FIELDS = tuple(PlanAnswers.model_fields)
 
 
 def new_code() -> str:

@@ -385,6 +385,8 @@ def chart_for(t: Text, a: Assessment, s: Situation) -> BucketChart | None:
     """The 415(c) bucket: deferrals, employer, after-tax in, room, catch-up on top."""
     if a.annual_additions_limit is None or s.elective_deferrals is None:
         return None
+    if a.annual_additions_limit <= 0:  # no pay, so no 415(c) room to draw
+        return None
     lim = a.limits
     counted = counted_deferrals(lim, s.elective_deferrals)
     catch_up = min(s.elective_deferrals - counted, a.catch_up_limit or ZERO)

@@ -60,12 +60,17 @@ class Button:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One message to send: HTML text, optional buttons, optional chart, and optionally
-    a link to send as a QR code image (an HR profile's share link)."""
+    a link to send as a QR code image (an HR profile's share link).
+
+    `asks` marks the message that asks the current question (or shows the result): a
+    typed answer's acknowledgement edits that message, never a menu or a /myplans card.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     chart: BucketChart | None = None
     qr: str | None = None
+    asks: bool = False
 
 
 @dataclass(slots=True)

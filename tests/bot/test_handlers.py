@@ -617,15 +617,15 @@ async def test_handler_crash_goes_to_on_error_and_other_chats_are_served(
         return real(session, event, *args, **kwargs)
 
     monkeypatch.setattr(app_module, "handle_safely", crashing)
-    await start(harness, 42)
+    await harness.say(42, "/start", language="es")  # the session speaks Spanish
     caplog.set_level(logging.INFO)
-    update = await harness.say(42, "185000", language="es")
+    update = await harness.say(42, "185000", language="en")
     [record] = [r for r in caplog.records if r.name == "megaroth.bot" and r.levelname == "ERROR"]
     assert record.getMessage() == f"error handling update {update['update_id']}: RuntimeError"
     assert all("185000" not in r.getMessage() for r in caplog.records)
     assert all(r.exc_info is None for r in caplog.records)  # no traceback quoting the input
     apology = harness.fake.of("sendMessage", 42)[-1]
-    assert apology.params["text"] == Translate("es")(APOLOGY)  # in the person's language
+    assert apology.params["text"] == Translate("es")(APOLOGY)  # in the session's language
     assert not harness.store.was_handled(update["update_id"])
     # Another chat is not affected.
     await start(harness, 43)

@@ -262,15 +262,15 @@ def test_stats_backup_and_prune_commands(
     monkeypatch.setenv("MEGAROTH_DB", str(db))
     assert cli.main(["stats"]) == 1  # no database yet
     store = Store(db)
-    store.save(1, 10, '{"v":1}', "[]", None, ("checks_started",))
+    store.save(1, 10, '{"v":1}', "[]", None, ("conversations_started",))
     store.save(1, 11, '{"v":1}', "[]", None, ("checks_completed",))
-    store.save(2, 12, '{"v":1}', "[]", None, ("checks_started",))
+    store.save(2, 12, '{"v":1}', "[]", None, ("conversations_started",))
     store.close()
     capsys.readouterr()
     assert cli.main(["stats"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats == {
-        "checks_started": 2, "checks_completed": 1, "plan_link_starts": 0,
+        "conversations_started": 2, "checks_completed": 1, "plan_link_starts": 0,
         "conversations_stored": 2, "plan_profiles": 0, "curated_plan_profiles": 0,
     }  # fmt: skip
     copy = tmp_path / "backup.db"

@@ -56,7 +56,7 @@ def set_up_acme(hr: Chat) -> str:
         hr.type(answer)
     hr.tap("plan_frequency", "biweekly")
     out = hr.type("benefits@acme.example")
-    share = out.replies[-1]
+    share = next(r for r in out.replies if r.qr is not None)
     assert share.qr is not None
     code = share.qr.rsplit("=", 1)[1]
     assert share.qr == f"https://t.me/megaroth_bot?start={code}"
@@ -121,7 +121,7 @@ def test_a_plan_without_after_tax_skips_conversion_questions(
     hr.tap("plan_nonelective", "none")
     hr.tap("plan_frequency", "monthly")
     out = hr.type("https://intranet.example/benefits")
-    code = out.replies[-1].qr.rsplit("=", 1)[1]  # type: ignore[union-attr]
+    code = next(r.qr for r in out.replies if r.qr).rsplit("=", 1)[1]
     assert check_answers(book.plans[code].answers) == {
         "after_tax": "no", "employer": "0", "pay_frequency": "monthly", "from_plan": True,
     }  # fmt: skip
@@ -142,7 +142,7 @@ def test_plan_name_is_escaped_everywhere(hr: Chat, book: MemoryPlanBook) -> None
         hr.type(answer)
     hr.tap("plan_frequency", "weekly")
     out = hr.type("hr@acme.example")
-    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co" in out.replies[-1].text
+    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co" in out.replies[0].text
     code = next(iter(book.plans))
     employee = chat_for(book, EMPLOYEE_ID)
     out = employee.command("start", code)
@@ -479,3 +479,59 @@ def test_the_paychecks_question_offers_the_frequency_estimate(
     employee.send(Choice("v1:a:paychecks:3"))
     assert employee.session.answers.paychecks == 3
     assert employee.session.state != DONE
+
+
+# ---------------------------------------------------------------- found in review
+
+
+@pytest.mark.parametrize("name", ["max", "pay", "skip", "none"])
+def test_a_plan_may_be_called_like_a_button(hr: Chat, name: str) -> None:
+    hr.command("newplan")
+    out = hr.type(name)
+    assert out.ack is not None
+    assert out.ack.text.endswith(f"<b>→ {name}</b>")
+    assert hr.session.draft is not None
+    assert hr.session.draft.plan_name == name
+
+
+def test_a_command_with_words_does_not_throw_a_draft_away(hr: Chat) -> None:
+    hr.command("newplan")
+    hr.type("Acme 401(k)")
+    hr.command("newplan", "again")
+    hr.command("summary", "please")
+    assert hr.session.catalog == "newplan"
+    assert hr.session.draft is not None
+    assert hr.session.draft.plan_name == "Acme 401(k)"
+
+
+def test_editing_another_profile_mid_setup_says_the_draft_was_dropped(hr: Chat) -> None:
+    code = set_up_acme(hr)
+    hr.command("newplan")
+    hr.type("Half-done plan")
+    out = hr.send(Choice(f"v1:plan:edit:{code}"))
+    assert "The plan you were setting up was not saved." in plain(out.replies[0].text)
+    assert hr.session.editing == code
+
+
+def test_cancel_after_the_result_is_one_line(chat_en: Chat) -> None:
+    chat_en.session.state = DONE
+    out = chat_en.command("cancel")
+    assert [plain(r.text) for r in out.replies] == ["There's nothing to cancel."]
+
+
+def test_no_pay_but_employer_money_still_gets_a_result(chat_en: Chat) -> None:
+    """Pay $0 makes the 415(c) limit $0 (100% of pay): no chart, but no crash either."""
+    chat = chat_en
+    chat.tap("after_tax", "no")
+    chat.tap("tax_year", "2026")
+    chat.type("35")
+    chat.type("0")
+    chat.tap("deferrals", "0")
+    chat.type("200000")
+    chat.tap("filing_status", "single")
+    chat.tap("magi", "pay")
+    chat.tap("ira_balance", "0")
+    out = chat.tap("prior_pay", "pay")
+    assert chat.session.state == DONE
+    assert "something went wrong" not in plain(out.replies[-1].text)
+    assert out.replies[-1].chart is None

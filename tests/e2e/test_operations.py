@@ -78,6 +78,6 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
     code, out = await run_cli("stats", env=cli_env)
     assert code == 0
     assert json.loads(out) == {
-        "checks_started": 1, "checks_completed": 0, "plan_link_starts": 0,
+        "conversations_started": 1, "checks_completed": 0, "plan_link_starts": 0,
         "conversations_stored": 1, "plan_profiles": 0, "curated_plan_profiles": 0,
     }  # fmt: skip
