@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from dialogs.i18n import N_
 from dialogs.session import Answers
-from rules import Limits, employer_match, nonelective_contribution
+from rules import Limits, nonelective_contribution, tiered_match
 from rules.contributions import catch_up_limit
 
 
@@ -170,7 +170,7 @@ def match_dollars(a: Answers, limits: Limits) -> Decimal | None:
         if deferrals is None:
             return None
         deferral_percent = deferrals * 100 / a.pay if a.pay else Decimal(0)
-        amount += employer_match(limits, a.pay, deferral_percent, formula.rate, formula.up_to)
+        amount += tiered_match(limits, a.pay, deferral_percent, formula.tiers)
     return amount
 
 

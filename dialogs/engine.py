@@ -57,6 +57,12 @@ def formula_label(t: Text, formula: MatchFormula) -> str:
                 up_to=t.percent(formula.up_to / 100),
             )
         )
+    if formula.next_rate:
+        parts[-1] += " " + t(
+            "then {rate} of the next {width}",
+            rate=t.percent(formula.next_rate / 100),
+            width=t.percent(formula.next_up_to / 100),
+        )
     if formula.nonelective:
         parts.append(
             t("{percent} of pay whatever you defer", percent=t.percent(formula.nonelective / 100))
@@ -183,12 +189,10 @@ def parse_answer(session: Session, question: Question, raw: str, today: dt.date)
         if question.kind is Kind.money:
             return parsing.parse_amount(raw, lang)
         if question.kind is Kind.match:
-            rate, up_to = parsing.parse_match(raw, lang)
-            return MatchFormula(rate=rate, up_to=up_to)
+            return formula_of(parsing.parse_match_tiers(raw, lang))
         if question.kind is Kind.money_or_match:
             if any(ch in raw for ch in "%/") or any(w in raw.lower() for w in ("dollar", "dólar")):
-                rate, up_to = parsing.parse_match(raw, lang)
-                return MatchFormula(rate=rate, up_to=up_to)
+                return formula_of(parsing.parse_match_tiers(raw, lang))
             return parsing.parse_amount(raw, lang)
         if question.kind is Kind.number:
             return parsing.parse_count(raw, question.extra["low"], question.extra["high"])
@@ -199,6 +203,13 @@ def parse_answer(session: Session, question: Question, raw: str, today: dt.date)
     except parsing.ParseError:
         raise Invalid(question.example, **prompt_values(session, today)) from None
     raise Invalid(question.example)  # pragma: no cover - every kind handled above
+
+
+def formula_of(tiers: tuple[tuple[Decimal, Decimal], ...]) -> MatchFormula:
+    """A parsed match (one or two tiers) as the answer's model."""
+    (rate, up_to), *rest = tiers
+    next_rate, next_up_to = rest[0] if rest else (Decimal(0), Decimal(0))
+    return MatchFormula(rate=rate, up_to=up_to, next_rate=next_rate, next_up_to=next_up_to)
 
 
 def option_value(question: Question, value: str) -> object:

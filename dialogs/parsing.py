@@ -392,6 +392,41 @@ def parse_match(text: str, lang: str) -> tuple[Decimal, Decimal]:
     return rate, cap
 
 
+# A second tier: "<first tier> and <rate> of the next <width>".
+_TWO_TIERS_RE: Final = re.compile(
+    r"(?P<first>.+?),? (?:and then|and|plus|then|\+|y luego|y|mas|luego) "
+    r"(?P<second>.*\b(?:next|siguientes?|proximos?)\b.*)"
+)
+_NEXT_AS_FIRST: Final = (
+    (re.compile(r"\bnext\b"), "first"),
+    (re.compile(r"\bde los (?:siguientes|proximos)\b"), "de los primeros"),
+    (re.compile(r"\b(?:del|el) (?:siguiente|proximo)\b"), "del primer"),
+    (re.compile(r"\b(?:siguientes|proximos)\b"), "primeros"),
+)
+
+
+def parse_match_tiers(text: str, lang: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """A match of one or two tiers -> ((rate %, width % of pay), ...), stacked from 0%.
+
+    One tier is anything `parse_match` reads. Two: "100% of the first 3% and 50% of the
+    next 2%" -> ((100, 3), (50, 2)); also "..., then 50% of the next 2%", "... plus ...",
+    "100% del primer 3% y 50% del siguiente 2%", "... y 50% de los siguientes 2%".
+    The tiers together cover at most 100% of pay.
+    """
+    _check_lang(lang)
+    cleaned = _normalise(text, "match")
+    found = _TWO_TIERS_RE.fullmatch(cleaned)
+    if found is None:
+        return (parse_match(text, lang),)
+    second = found["second"]
+    for pattern, replacement in _NEXT_AS_FIRST:
+        second = pattern.sub(replacement, second)
+    tiers = (parse_match(found["first"], lang), parse_match(second, lang))
+    if tiers[0][1] + tiers[1][1] > _HUNDRED:
+        raise ParseError("match", "the tiers cover more than all of pay")
+    return tiers
+
+
 # --- yes / no / not sure -----------------------------------------------------------------
 
 _YES: Final = frozenset(

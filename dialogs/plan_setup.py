@@ -118,9 +118,13 @@ SETUP: tuple[Question, ...] = (
         "plan_match",
         Kind.match,
         N_(
-            "What is the employer <b>match</b>? Type the formula, like <i>50% of the first 6%</i>."
+            "What is the employer <b>match</b>? Type the formula, like <i>50% of the first "
+            "6%</i> or <i>100% of the first 3% and 50% of the next 2%</i>."
         ),
-        N_("Type a formula like 50% of the first 6%, or tap No match."),
+        N_(
+            "Type a formula like 50% of the first 6%, or 100% of the first 3% and 50% of the "
+            "next 2%, or tap No match."
+        ),
         N_("Employer match"),
         (Option("none", N_("No match")),),
     ),

@@ -19,7 +19,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dialogs.parsing import ParseError, parse_match
+from dialogs.engine import formula_of
+from dialogs.parsing import ParseError, parse_match_tiers
 from dialogs.session import Answers, MatchFormula, PayFrequency, PlanAnswers, Profile
 
 CODE_BYTES = 12  # 96 random bits; token_urlsafe gives 16 characters of A-Z a-z 0-9 _ -
@@ -206,16 +207,18 @@ class CuratedPlan(BaseModel):
     def _formula(cls, value: str | None) -> str | None:
         if value is not None:
             try:
-                parse_match(value, "en")
+                parse_match_tiers(value, "en")
             except ParseError:
-                raise ValueError('must be a formula like "50% of the first 6%"') from None
+                raise ValueError(
+                    'must be a formula like "50% of the first 6%" or "100% of the first 3% '
+                    'and 50% of the next 2%"'
+                ) from None
         return value
 
     def profile(self) -> PlanProfile:
         match: MatchFormula | Literal["none"] = "none"
         if self.match is not None:
-            rate, up_to = parse_match(self.match, "en")
-            match = MatchFormula(rate=rate, up_to=up_to)
+            match = formula_of(parse_match_tiers(self.match, "en"))
         answers = PlanAnswers(
             plan_name=self.name,
             plan_after_tax="yes" if self.after_tax else "no",

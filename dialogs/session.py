@@ -29,21 +29,35 @@ SESSION_VERSION = 1
 
 class MatchFormula(BaseModel):
     """Employer money by formula: `rate`% of deferrals up to `up_to`% of pay (the match),
-    plus `nonelective`% of pay whatever the person defers (an HR profile's formula)."""
+    optionally then `next_rate`% of the next `next_up_to`% of pay (a second tier, as in
+    the safe-harbor "100% of the first 3%, 50% of the next 2%"), plus `nonelective`% of
+    pay whatever the person defers (an HR profile's formula)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rate: Decimal = Field(ge=0, le=200)
     up_to: Decimal = Field(ge=0, le=100)
+    next_rate: Decimal = Field(default=Decimal(0), ge=0, le=200)
+    next_up_to: Decimal = Field(default=Decimal(0), ge=0, le=100)
     nonelective: Decimal = Field(default=Decimal(0), ge=0, le=100)
 
     @model_validator(mode="after")
     def _something(self) -> MatchFormula:
         if (self.rate == 0) != (self.up_to == 0):
             raise ValueError("a match needs both a rate and a cap")
+        if (self.next_rate == 0) != (self.next_up_to == 0) or (self.next_rate and not self.rate):
+            raise ValueError("a second tier needs a rate, a width and a first tier")
+        if self.up_to + self.next_up_to > 100:
+            raise ValueError("the tiers can't cover more than all of pay")
         if self.rate == 0 and self.nonelective == 0:
             raise ValueError("a formula with no match and no nonelective is just $0")
         return self
+
+    @property
+    def tiers(self) -> tuple[tuple[Decimal, Decimal], ...]:
+        """The match as (rate %, width % of pay) tiers, for rules.tiered_match."""
+        tiers = ((self.rate, self.up_to), (self.next_rate, self.next_up_to))
+        return tuple(tier for tier in tiers if tier[0])
 
 
 class Answers(BaseModel):

@@ -4,7 +4,7 @@ Pure: no I/O beyond reading its own packaged parameter files. Money is Decimal.
 """
 
 from rules.assessment import assess
-from rules.contributions import employer_match, nonelective_contribution
+from rules.contributions import employer_match, nonelective_contribution, tiered_match
 from rules.limits import UnsupportedTaxYear, limits_for, supported_years
 from rules.models import (
     Action,
@@ -34,4 +34,5 @@ __all__ = [
     "limits_for",
     "nonelective_contribution",
     "supported_years",
+    "tiered_match",
 ]

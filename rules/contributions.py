@@ -156,6 +156,29 @@ def employer_match(
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def tiered_match(
+    limits: Limits,
+    compensation: Decimal,
+    deferral_percent: Decimal,
+    tiers: tuple[tuple[Decimal, Decimal], ...],
+) -> Decimal:
+    """A match in tiers, each `(rate %, width % of pay)` stacked from 0% of pay up.
+
+    The common safe-harbor formula "100% of the first 3%, then 50% of the next 2%" is
+    ((100, 3), (50, 2)). On $100,000 deferring 5% or more: 100% x 3% x $100,000 +
+    50% x 2% x $100,000 = $3,000 + $1,000 = $4,000; deferring 4%: $3,000 + 50% x 1% x
+    $100,000 = $3,500. Plan pay is capped at 401(a)(17); one rounding, at the end.
+    """
+    pay = plan_compensation(limits, compensation)
+    amount = ZERO
+    floor = ZERO
+    for rate, width in tiers:
+        matched = max(ZERO, min(deferral_percent, floor + width) - floor)
+        amount += pay * matched / HUNDRED * rate / HUNDRED
+        floor += width
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def nonelective_contribution(limits: Limits, compensation: Decimal, percent: Decimal) -> Decimal:
     """An employer's nonelective (or profit-sharing) contribution: percent% of plan pay,
     whatever the person defers. 3% of $200,000 = $6,000; plan pay is capped at 401(a)(17).

@@ -25,7 +25,7 @@ name = "Acme 401(k)"
 after_tax = true
 in_plan_conversion = true
 after_tax_cap_percent = 12.5
-match = "100% up to 4%"
+match = "100% of the first 3% and 50% of the next 2%"
 pay_frequency = "semimonthly"
 contact = "https://intranet.acme.example/401k"
 updated = 2026-03-02
@@ -57,7 +57,9 @@ def test_a_good_entry(tmp_path: Path) -> None:
         answers=PlanAnswers(
             plan_name="Acme 401(k)", plan_after_tax="yes", plan_in_plan="yes",
             plan_in_service="no", plan_auto="no", plan_cap=Decimal("12.5"),
-            plan_match=MatchFormula(rate=Decimal(100), up_to=Decimal(4)),
+            plan_match=MatchFormula(
+                rate=Decimal(100), up_to=Decimal(3), next_rate=Decimal(50), next_up_to=Decimal(2)
+            ),
             plan_nonelective="none", plan_frequency="semimonthly",
             plan_contact="https://intranet.acme.example/401k",
         ),
@@ -71,7 +73,10 @@ def test_a_good_entry(tmp_path: Path) -> None:
         (('code = "Zt0n6bq1d9QmV3xW"', 'code = "acme"'), "plans.acme: code: String should match"),
         (("after_tax = true", 'after_tax = "maybe"'), "plans.acme: after_tax: Input should be"),
         (("after_tax = true\n", ""), "plans.acme: after_tax: Field required"),
-        (('match = "100% up to 4%"', 'match = "lots"'), "plans.acme: match: must be a formula"),
+        (
+            ('match = "100% of the first 3% and 50% of the next 2%"', 'match = "lots"'),
+            "plans.acme: match: must be a formula",
+        ),
         (("12.5", "150"), "plans.acme: after_tax_cap_percent: Input should be less than"),
         (('"semimonthly"', '"fortnightly"'), "plans.acme: pay_frequency: Input should be"),
         (("updated = 2026-03-02", "updated = 2026-13-02"), "not valid TOML"),

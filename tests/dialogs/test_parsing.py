@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dialogs import parsing
 from dialogs.parsing import (
     MAX_INPUT_LENGTH,
     ParseError,
@@ -587,3 +588,41 @@ def test_age_round_trips(age: int, tax_year: int) -> None:
     assert parse_age(str(age), tax_year) == age
     assert parse_age(f"{age} years", tax_year) == age
     assert parse_age(str(tax_year - age), tax_year) == age
+
+
+# --- two-tier matches ----------------------------------------------------------------------
+
+_SAFE_HARBOR = ((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2)))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("100% of the first 3% and 50% of the next 2%", "en"),
+        ("100% of the first 3%, then 50% of the next 2%", "en"),
+        ("100% up to 3% plus 50% of the next 2% of pay", "en"),
+        ("dollar for dollar up to 3% and 50% on the next 2%", "en"),
+        ("100% del primer 3% y 50% del siguiente 2%", "es"),
+        ("100% de los primeros 3% y 50% de los siguientes 2%", "es"),
+        ("100% hasta el 3% y luego 50% del próximo 2%", "es"),
+    ],
+)
+def test_two_tier_matches(text: str, lang: str) -> None:
+    assert parsing.parse_match_tiers(text, lang) == _SAFE_HARBOR
+
+
+def test_one_tier_matches_read_as_before() -> None:
+    assert parsing.parse_match_tiers("50% of the first 6%", "en") == ((Decimal(50), Decimal(6)),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "100% of the first 3% and 50%",  # no width for the second tier
+        "100% of the first 60% and 50% of the next 50%",  # more than all of pay
+        "100% of the first 3% and lots of the next 2%",
+    ],
+)
+def test_bad_two_tier_matches(text: str) -> None:
+    with pytest.raises(parsing.ParseError):
+        parsing.parse_match_tiers(text, "en")

@@ -535,3 +535,44 @@ def test_no_pay_but_employer_money_still_gets_a_result(chat_en: Chat) -> None:
     assert chat.session.state == DONE
     assert "something went wrong" not in plain(out.replies[-1].text)
     assert out.replies[-1].chart is None
+
+
+# ---------------------------------------------------------------- two-tier matches
+
+
+def test_an_employee_types_the_safe_harbor_match(chat_en: Chat) -> None:
+    chat = chat_en
+    chat.tap("after_tax", "yes")
+    chat.tap("conversion", "in_plan")
+    chat.tap("auto_convert", "yes")
+    chat.tap("tax_year", "2026")
+    chat.type("40")
+    chat.type("$150,000")
+    chat.type("$6,000")  # 4% of pay
+    out = chat.type("100% of the first 3% and 50% of the next 2%")
+    assert "then 50% of the next 2%" in plain(out.ack.text if out.ack else "")
+    situation = situation_from(chat.session.answers, 2026)
+    # 100% x 3% x $150,000 = $4,500, + 50% x (4% - 3%) x $150,000 = $750: $5,250.
+    assert situation.employer_contributions == Decimal("5250.00")
+
+
+def test_hr_sets_up_a_two_tier_match(hr: Chat, book: MemoryPlanBook) -> None:
+    hr.command("newplan")
+    for answer in ACME_ANSWERS[:6]:
+        hr.type(answer)
+    hr.type("100% del primer 3% y 50% del siguiente 2%")  # Spanish works in English too
+    hr.tap("plan_nonelective", "none")
+    hr.tap("plan_frequency", "biweekly")
+    hr.type("hr@acme.example")
+    [profile] = book.plans.values()
+    assert profile.answers.plan_match == MatchFormula(
+        rate=Decimal(100), up_to=Decimal(3), next_rate=Decimal(50), next_up_to=Decimal(2)
+    )
+    employee = chat_for(book, EMPLOYEE_ID)
+    employee.command("start", profile.code)
+    employee.tap("tax_year", "2026")
+    employee.type("40")
+    employee.type("$100,000")
+    employee.tap("deferrals", "max")  # 24.5% of pay: both tiers full
+    situation = situation_from(employee.session.answers, 2026)
+    assert situation.employer_contributions == Decimal("4000.00")  # $3,000 + $1,000

@@ -18,6 +18,7 @@ def test_exported_names() -> None:
         "Action", "ActionCode", "Assessment", "Citation", "FilingStatus", "Limits",
         "MegaBackdoor", "PlanFeatures", "Situation", "UnsupportedTaxYear", "assess",
         "employer_match", "limits_for", "nonelective_contribution", "supported_years",
+        "tiered_match",
     }  # fmt: skip
     for name in rules.__all__:
         assert hasattr(rules, name)
