@@ -34,8 +34,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _operate(command: str, settings: Settings, destination: Path | None) -> int:
-    from bot.app import StoreError, open_store
     from bot.ops import check_health
+    from bot.store import StoreError, open_store
 
     if command == "health":
         healthy, why = check_health(settings.heartbeat_file)
@@ -45,7 +45,7 @@ def _operate(command: str, settings: Settings, destination: Path | None) -> int:
         print(f"no database at {settings.db} (MEGAROTH_DB)", file=sys.stderr)
         return 1
     try:
-        store = open_store(settings)
+        store = open_store(settings.db)
     except StoreError as error:
         print(error, file=sys.stderr)
         return 2

@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import sqlite3
 import sys
 import time
 import warnings
@@ -47,7 +46,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.ops import Housekeeping, Metrics, configure_logging, startup_line
-from bot.store import ConversationStore, Store
+from bot.store import ConversationStore, StoreError, open_store
 from bot.transport import AiohttpRequest
 from dialogs.charts import BucketChart, Segment, render_bucket_chart
 from dialogs.conversation import COMMANDS as DIALOG_COMMANDS
@@ -567,25 +566,11 @@ def build_application(
     return application
 
 
-def open_store(settings: Settings) -> Store:
-    """The SQLite file, or StoreError with one line saying why it can't be used."""
-    try:
-        return Store(settings.db)
-    except (OSError, sqlite3.Error) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        line = f"configuration error: MEGAROTH_DB can't use {settings.db}: {reason}"
-        raise StoreError(line) from None
-
-
-class StoreError(Exception):
-    """The database can't be opened; the message is the line to print."""
-
-
 def serve(settings: Settings, curated: list[PlanProfile] | None = None) -> int:
     """Run until SIGTERM/SIGINT; updates in progress finish and the store is closed."""
     configure_logging(settings)
     try:
-        store = open_store(settings)
+        store = open_store(settings.db)
     except StoreError as error:
         print(error, file=sys.stderr)
         return 2

@@ -83,7 +83,6 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the token
     logging.getLogger("aiohttp").setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)  # a line per state change
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 # ---------------------------------------------------------------- metrics

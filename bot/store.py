@@ -67,6 +67,20 @@ class Stored:
     question_message_id: int | None  # the message whose buttons answer the current question
 
 
+class StoreError(Exception):
+    """The database can't be opened; the message is the line to print."""
+
+
+def open_store(path: Path) -> Store:
+    """The SQLite file, or StoreError with one line saying why it can't be used."""
+    try:
+        return Store(path)
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        line = f"configuration error: MEGAROTH_DB can't use {path}: {reason}"
+        raise StoreError(line) from None
+
+
 class ConversationStore(PlanBook, Protocol):
     """What the bot needs of a store (SQLite below; deploy/README.md says what a shared
     PostgreSQL one for two replicas would need). Plan profiles come with it (PlanBook)."""

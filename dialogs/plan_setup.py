@@ -438,7 +438,7 @@ def handle_setup(
     session: Session, event: Event, services: Services, today: dt.date
 ) -> Outcome | None:
     """An event while a profile is being set up; None for what the check handles anyway
-    (/help, /language, /privacy, /forget, /myplans, a language button...)."""
+    (/help, /language, /privacy, /forget, /myplans, /back, a language button...)."""
     t = Text(session.lang)
     if isinstance(event, Typed):
         if session.state == DONE:
@@ -467,8 +467,6 @@ def handle_setup(
                     ask(session, t("We're setting up a plan profile; /cancel stops.") + "\n\n")
                 ]
             )
-        if name == "back":
-            return _back(session)
         if name == "restart":
             leave(session)
             return None  # the check restarts
@@ -484,10 +482,6 @@ def handle_setup(
         if value is None:
             return _stale(session)
         return accept(session, tapped, value, services, today)
-    if parts[:3] == ["v1", "nav", "back"]:
-        if len(parts) != 4 or parts[3] != session.state:
-            return _stale(session)
-        return _back(session)
     if parts[:2] == ["v1", "pe"] and len(parts) == 3:
         field = SETUP_QUESTIONS.get(parts[2])
         if field is None or session.editing is None or field.skip(draft_of(session)):
@@ -495,17 +489,9 @@ def handle_setup(
         shown = review(session)
         session.state = field.id
         return Outcome(ack=Reply(text=shown.text), replies=[ask(session)])
-    if parts[:2] in (["v1", "plan"], ["v1", "lang"]):
-        return None
+    if parts[:2] in (["v1", "plan"], ["v1", "lang"]) or parts[:3] == ["v1", "nav", "back"]:
+        return None  # the check's handlers serve these (its `ask` asks the setup's question)
     return _stale(session)
-
-
-def _back(session: Session) -> Outcome:
-    t = Text(session.lang)
-    if not session.history:
-        return Outcome(replies=[ask(session, t("This is the first question.") + "\n\n")])
-    session.state = session.history.pop()
-    return Outcome(replies=[ask(session)])
 
 
 def _stale(session: Session) -> Outcome:

@@ -151,6 +151,16 @@ def snapshot(profile: PlanProfile) -> Profile:
     )
 
 
+PLAN_ANSWER_FIELDS = (  # the check's answers a profile gives
+    "after_tax",
+    "conversion",
+    "auto_convert",
+    "after_tax_cap",
+    "employer",
+    "pay_frequency",
+)
+
+
 def with_profile(answers: Answers, profile: Profile | None) -> Answers:
     """The person's own answers with the plan's on top (or without any plan's)."""
     own = answers.model_dump(mode="json", exclude_none=True)
@@ -159,16 +169,6 @@ def with_profile(answers: Answers, profile: Profile | None) -> Answers:
     if profile is not None:
         own.update(profile.answers)
     return Answers.model_validate(own)
-
-
-PLAN_ANSWER_FIELDS = (
-    "after_tax",
-    "conversion",
-    "auto_convert",
-    "after_tax_cap",
-    "employer",
-    "pay_frequency",
-)
 
 
 # ---------------------------------------------------------------- curated profiles
