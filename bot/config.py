@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     heartbeat_file: Path | None = None
+    heartbeat_interval: Annotated[float, Field(ge=0.1, le=30)] = 15.0
     metrics_interval: Annotated[int, Field(ge=0, le=86400)] = 300
 
     @field_validator("token")

@@ -26,8 +26,7 @@ from bot.config import Settings
 from bot.store import ConversationStore
 
 _LOGGER = logging.getLogger("megaroth.ops")
-HEARTBEAT_SECONDS = 15.0
-HEARTBEAT_STALE_SECONDS = 90.0  # the health check fails past this
+HEARTBEAT_STALE_SECONDS = 90.0  # the health check fails past this (3+ missed beats)
 POLL_STALE_SECONDS = 60.0  # getUpdates long-polls for 10 s; 60 s without one is stuck
 PRUNE_SECONDS = 3600.0
 
@@ -226,7 +225,7 @@ class Housekeeping:
                     _LOGGER.warning("not healthy: no heartbeat", extra={"event": "unhealthy"})
             except Exception as error:
                 _failed("heartbeat", error)
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(self.settings.heartbeat_interval)
 
     async def _metrics(self, interval: int) -> None:
         while True:
