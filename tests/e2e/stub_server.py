@@ -41,6 +41,7 @@ from aiohttp import web
 
 DEFAULT_TOKEN = "123456789:STUB-token_for-tests-only"
 LOCALHOST = "127.0.0.1"
+RECHECK_SECONDS = 0.05  # wait_for also re-checks this often, for state outside the stub
 
 T = TypeVar("T")
 
@@ -1154,7 +1155,12 @@ class StubServer:
         self._message_listeners.append(listener)
 
     async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
-        """Wait until ``predicate()`` is truthy (re-checked after every change); return it."""
+        """Wait until ``predicate()`` is truthy; return it.
+
+        Re-checked after every change to the stub's state, and every ``RECHECK_SECONDS``
+        as well: a predicate may look at something the stub doesn't see change (the bot's
+        log, its heartbeat file, its database).
+        """
         deadline = time.monotonic() + timeout
         while True:
             changed = self._changed
@@ -1165,7 +1171,7 @@ class StubServer:
             if remaining <= 0:
                 raise TimeoutError(f"stub: condition not met within {timeout} s")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
+                await asyncio.wait_for(changed.wait(), min(remaining, RECHECK_SECONDS))
 
     async def wait_for_messages(
         self,

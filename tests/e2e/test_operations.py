@@ -29,15 +29,17 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
         "MEGAROTH_LOG_FORMAT": "json",
         "MEGAROTH_HEARTBEAT_FILE": str(beat),
         "MEGAROTH_METRICS_INTERVAL": "1",
+        "MEGAROTH_HEARTBEAT_INTERVAL": "0.2",
     }
     cli_env = {"PATH": "/usr/bin:/bin", "MEGAROTH_DB": str(db), **settings}
     async with bot_process(stub, db, **settings) as process:
-        await stub.wait_for(lambda: beat.exists(), timeout=30)  # polled, then beat
+        # An update ends the first long poll at once: polled, then the next beat.
+        stub.push_command(4242, "start", language_code="en")
+        await stub.wait_for(lambda: beat.exists(), timeout=30)
         code, out = await run_cli("health", env=cli_env)
         assert code == 0, out
         assert out.startswith("ok: polling mode")
 
-        stub.push_command(4242, "start", language_code="en")
         await stub.wait_for_messages(4242, 2, timeout=20)
         await tap(stub, 4242, "v1:a:after_tax:yes")
         await tap(stub, 4242, "v1:a:conversion:in_plan")

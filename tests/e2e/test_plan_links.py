@@ -17,7 +17,15 @@ import zxingcpp
 from PIL import Image
 
 from tests.e2e.stub_server import StubServer
-from tests.e2e.test_bot_process import bot_process, last_question, say, seen, tap
+from tests.e2e.test_bot_process import (
+    bot_process,
+    last_question,
+    newest_id,
+    say,
+    seen,
+    tap,
+    wait_sent,
+)
 
 HR, EMPLOYEE, LATECOMER, STRANGER = 501, 502, 503, 504
 BOT_USERNAME = "megaroth_stub_bot"
@@ -28,12 +36,26 @@ def has_question(stub: StubServer, chat_id: int) -> bool:
     return any(m.callback_data for m in stub.bot_messages(chat_id))
 
 
-async def press(stub: StubServer, chat_id: int, data: str) -> None:
-    """Tap the button with this data on the latest message that has it."""
-    message = next(m for m in reversed(stub.bot_messages(chat_id)) if data in m.callback_data)
-    sent = len(stub.bot_messages(chat_id))
+async def press(
+    stub: StubServer,
+    chat_id: int,
+    data: str,
+    *,
+    button: str | None = None,
+    text: str | None = None,
+    photo: bool = False,
+) -> None:
+    """Tap the button with this data on the latest message that has it, then wait for
+    what the tap produces (see ``wait_sent``): a message with ``button``, one with
+    ``text``, or a photo."""
+    shown = [(m.message_id, m.callback_data) for m in stub.bot_messages(chat_id)]
+    message = next(
+        (m for m in reversed(stub.bot_messages(chat_id)) if data in m.callback_data), None
+    )
+    assert message is not None, f"{data} on no message: {shown}"
+    after = newest_id(stub, chat_id)
     stub.push_callback(chat_id, message.message_id, data)
-    await stub.wait_for(lambda: len(stub.bot_messages(chat_id)) > sent, timeout=20)
+    await wait_sent(stub, chat_id, after, button=button, text=text, photo=photo)
 
 
 def decode_qr(png: bytes) -> str:
@@ -74,6 +96,9 @@ def starts(db: Path, code: str) -> int:
 
 async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
+    # Slow photos, as on a loaded machine: a step's QR code (rendered in a thread) arrives
+    # well after its text, and the waits must not take it for the next step's reply.
+    stub.method_latency["sendPhoto"] = 0.5
     async with bot_process(stub, db) as process:
         link = await set_up_plan(stub)
         code = link.rsplit("=", 1)[1]
@@ -119,7 +144,7 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         await tap(stub, HR, f"v1:plan:edit:{code}")
         await tap(stub, HR, "v1:pe:plan_cap")
         await tap(stub, HR, "v1:a:plan_cap:none")
-        await press(stub, HR, "v1:plan:save")
+        await press(stub, HR, "v1:plan:save", photo=True)  # "Saved...", then its QR code
         assert "Saved. New checks through the link" in seen(stub, HR)
         review = [m for m in stub.bot_messages(HR) if (m.content or "").startswith("Plan profile")]
         assert review
@@ -133,9 +158,9 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         await stub.wait_for(lambda: starts(db, code) == 2, timeout=10)
 
         # The creator deletes it: the link now says so, in one line, and asks normally.
-        await press(stub, HR, f"v1:plan:del:{code}")  # the /myplans message's button
-        await press(stub, HR, f"v1:plan:delok:{code}")
-        await stub.wait_for(lambda: "Deleted Acme 401(k)." in seen(stub, HR))
+        # the /myplans message's button, then the confirmation's
+        await press(stub, HR, f"v1:plan:del:{code}", button=f"v1:plan:delok:{code}")
+        await press(stub, HR, f"v1:plan:delok:{code}", text="Deleted Acme 401(k).")
         newcomer = 505
         stub.push_command(newcomer, "start", code, language_code="en")
         await stub.wait_for(lambda: "accept after-tax contributions?" in seen(stub, newcomer))

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 
 from tests.e2e.stub_server import StubServer
+from tests.e2e.test_bot_process import wait_sent
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK_URL = "https://example.invalid/telegram"  # registered with the stub, never connected to
@@ -137,7 +138,7 @@ async def test_webhook_mode_end_to_end(stub: StubServer, tmp_path: Path) -> None
         # (push_callback makes the query known to the stub; its poll queue is never read.)
         tap = stub.push_callback(7002, question.message_id, "v1:a:after_tax:yes")
         assert await _post(http, process.url, tap, **{SECRET_HEADER: SECRET}) == 200
-        await stub.wait_for(lambda: len(stub.bot_messages(7002)) >= 3, timeout=15)
+        await wait_sent(stub, 7002, question.message_id, button="v1:a:conversion:in_plan")
         await stub.wait_for(lambda: stub.calls("editMessageText"), timeout=15)
         assert [c.params["callback_query_id"] for c in stub.calls("answerCallbackQuery")] == [
             tap["callback_query"]["id"]
