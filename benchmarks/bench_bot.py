@@ -184,7 +184,7 @@ _PEOPLE = (
 def session_snapshots(today: dt.date) -> list[list[str]]:
     """Each sample person's session JSON after every step of a whole conversation."""
     from dialogs.conversation import handle, new_session
-    from dialogs.replies import Choice, Command, Event, Text
+    from dialogs.replies import Choice, Command, Event, Typed
 
     people = []
     for language, typed in _PEOPLE:
@@ -198,7 +198,7 @@ def session_snapshots(today: dt.date) -> list[list[str]]:
             elif step.kind == "tap":
                 event = Choice(step.value)
             else:
-                event = Text(next(answers))
+                event = Typed(next(answers))
             handle(session, event, today)
             snapshots.append(session.to_json())
         people.append(snapshots)

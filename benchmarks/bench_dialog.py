@@ -14,17 +14,18 @@ import statistics
 import time
 
 from dialogs.charts import render_bucket_chart
-from dialogs.conversation import handle, new_session, result_reply
-from dialogs.replies import Choice, Command, Event, Text
+from dialogs.conversation import MACHINE, handle, new_session, result_reply
+from dialogs.plans import Services
+from dialogs.replies import Choice, Command, Event, Typed
 from dialogs.session import Session
 
 TODAY = dt.date(2026, 11, 29)
 SCRIPT: list[Event] = [
     Command("start"), Choice("v1:a:after_tax:yes"), Choice("v1:a:conversion:in_plan"),
-    Choice("v1:a:auto_convert:no"), Choice("v1:a:tax_year:2026"), Text("35"), Text("$200,000"),
-    Choice("v1:a:deferrals:max"), Text("50% of the first 6%"), Text("none"), Text("24"),
-    Text("5300"), Text("300"), Choice("v1:a:filing_status:single"), Choice("v1:a:magi:pay"),
-    Text("100k"), Choice("v1:a:prior_pay:pay"), Text("24%"),
+    Choice("v1:a:auto_convert:no"), Choice("v1:a:tax_year:2026"), Typed("35"), Typed("$200,000"),
+    Choice("v1:a:deferrals:max"), Typed("50% of the first 6%"), Typed("none"), Typed("24"),
+    Typed("5300"), Typed("300"), Choice("v1:a:filing_status:single"), Choice("v1:a:magi:pay"),
+    Typed("100k"), Choice("v1:a:prior_pay:pay"), Typed("24%"),
 ]  # fmt: skip
 
 
@@ -53,7 +54,7 @@ def main() -> None:
     session = new_session("en")
     for event in SCRIPT:
         handle(session, event, TODAY)
-    chart = result_reply(session, TODAY).chart
+    chart = result_reply(MACHINE.turn(session, TODAY, Services())).chart
     assert chart is not None
     render_bucket_chart(chart)
     wall, cpu = [], []

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, describe, load
 from bot.curated import load_plans_file
-from dialogs.plans import CuratedPlanError, PlanProfile
+from dialogs import CuratedPlanError, PlanProfile
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

@@ -48,38 +48,37 @@ from bot.config import Settings
 from bot.ops import Housekeeping, Metrics, configure_logging, startup_line
 from bot.store import ConversationStore, StoreError, open_store
 from bot.transport import AiohttpRequest
-from dialogs.charts import BucketChart, Segment, render_bucket_chart
-from dialogs.conversation import COMMANDS as DIALOG_COMMANDS
-from dialogs.conversation import handle_safely, new_session, private_only
-from dialogs.i18n import Text as Translate
-from dialogs.i18n import negotiate
-from dialogs.plans import PlanProfile, Services
-from dialogs.qr import qr_png
-from dialogs.replies import MAX_CAPTION, Choice, Command, Event, Reply, Text, split_text
-from dialogs.session import Session
+from dialogs import (
+    APOLOGY,
+    COMMANDS,
+    DESCRIPTION,
+    LANGUAGES,
+    MAX_CAPTION,
+    BucketChart,
+    Choice,
+    Command,
+    Event,
+    PlanProfile,
+    Reply,
+    Segment,
+    Services,
+    Session,
+    Translator,
+    command_menu,
+    handle_safely,
+    negotiate,
+    new_session,
+    private_only,
+    qr_png,
+    read_button,
+    read_message,
+    render_bucket_chart,
+    split_text,
+)
 
 _LOGGER = logging.getLogger("megaroth.bot")
 MAX_ATTEMPTS = 5
 STORE_KEY = "store"
-
-COMMANDS = {
-    "start": ("Start a check", "Empezar"),
-    "help": ("How this works", "Cómo funciona"),
-    "summary": ("Your answers, to change any", "Tus respuestas, para cambiarlas"),
-    "restart": ("Start over", "Empezar de nuevo"),
-    "language": ("English or Spanish", "Inglés o español"),
-    "limits": ("A year's IRS figures: /limits 2026", "Cifras del IRS de un año: /limits 2026"),
-    "privacy": ("What is stored and how to erase it", "Qué se guarda y cómo borrarlo"),
-    "forget": ("Erase everything about you", "Borrar todo sobre ti"),
-    "newplan": ("HR: set up your plan's link", "RR. HH.: configura el enlace de tu plan"),
-    "myplans": ("HR: your plan links", "RR. HH.: tus enlaces de plan"),
-}
-DESCRIPTION = (
-    "Can you do a mega backdoor Roth? I ask about your 401(k) one step at a time and tell "
-    "you what to do next, with the IRS's figures and sources. Educational, not tax advice.",
-    "¿Puedes hacer un mega backdoor Roth? Te pregunto por tu 401(k) paso a paso y te digo "
-    "qué hacer, con las cifras del IRS y sus fuentes. Informativo, no es asesoría fiscal.",
-)
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -123,15 +122,11 @@ def _chat_id(update: Update) -> int:
 def event_name(event: Event) -> str:
     """What kind of input an update was, for logs: never what it said."""
     if isinstance(event, Command):
-        return f"command:{event.name if event.name in DIALOG_COMMANDS else 'other'}"
+        return f"command:{event.name if event.name in COMMANDS else 'other'}"
     if isinstance(event, Choice):
-        parts = event.data.split(":")
-        known = len(parts) > 1 and parts[0] == "v1" and parts[1] in TAP_KINDS
-        return f"tap:{parts[1]}" if known else "tap:other"  # forged data stays out of logs
+        button = read_button(event.data)
+        return "tap:other" if button is None else f"tap:{button.kind}"  # forged data: other
     return "answer"
-
-
-TAP_KINDS = frozenset({"a", "nav", "edit", "lang", "plan", "pe"})
 
 
 class PollingRequest(AiohttpRequest):
@@ -155,12 +150,7 @@ def event_of(update: Update) -> Event | None:
     message = update.message
     if message is None:
         return None
-    text = message.text or ""
-    words = text[1:].split() if text.startswith("/") else []
-    if words:  # "/" alone or "/ " is not a command: it is re-asked like any odd answer
-        name, *args = words
-        return Command(name.split("@", 1)[0].lower(), tuple(args))
-    return Text(text)  # stickers, photos... arrive as "" and are re-asked
+    return read_message(message.text or "")  # stickers, photos... arrive as "": re-asked
 
 
 # ---------------------------------------------------------------- the outbox
@@ -328,7 +318,7 @@ class MegarothBot:
             notice = outcome.notice
             await self._quietly(query.answer(text=notice) if notice else query.answer())
         if outcome.forget:
-            self.store.forget(chat_id, update.update_id)
+            self.store.forget(chat_id, update.update_id, outcome.effects)
             await self.deliver(context, chat_id, items)
             return "forget"
         self.store.save(
@@ -338,6 +328,7 @@ class MegarothBot:
             json.dumps(items, separators=(",", ":")),
             None if stored is None else stored.question_message_id,
             tuple(counters),
+            outcome.effects,
         )
         await self._deliver_outbox(context, chat_id, items)  # just saved: no need to reload
         return session.state
@@ -485,15 +476,9 @@ class MegarothBot:
             },
         )
         if isinstance(update, Update) and update.effective_chat is not None:
-            t = Translate(self._language(update, update.effective_chat.id))
+            t = Translator(self._language(update, update.effective_chat.id))
             await self._quietly(
-                context.bot.send_message(
-                    chat_id=update.effective_chat.id,
-                    text=t(
-                        "Sorry, something went wrong on my side. Your answers are safe; "
-                        "try again, or send /summary."
-                    ),
-                )
+                context.bot.send_message(chat_id=update.effective_chat.id, text=t(APOLOGY))
             )
 
     def _language(self, update: Update, chat_id: int) -> str:
@@ -509,11 +494,11 @@ class MegarothBot:
 
     async def post_init(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         bot = application.bot
-        for index, language in enumerate(("en", "es")):
-            commands = [BotCommand(name, texts[index]) for name, texts in COMMANDS.items()]
-            code = "" if language == "en" else language
-            await bot.set_my_commands(commands, language_code=code or None)
-            await bot.set_my_description(DESCRIPTION[index], language_code=code or None)
+        for language in LANGUAGES:
+            commands = [BotCommand(name, text) for name, text in command_menu(language)]
+            code = None if language == "en" else language  # English is the default menu
+            await bot.set_my_commands(commands, language_code=code)
+            await bot.set_my_description(Translator(language)(DESCRIPTION), language_code=code)
         for chat_id in self.store.chats_with_outbox():
             await self.flush(_ContextShim(application), chat_id)
         if self.housekeeping is not None:

@@ -20,11 +20,27 @@ from typing import TextIO
 from telegram.helpers import create_deep_linked_url
 
 from bot.config import Settings
-from dialogs.charts import render_bucket_chart
-from dialogs.conversation import handle_safely, new_session
-from dialogs.plans import MemoryPlanBook, PlanProfile, Services
-from dialogs.qr import qr_png
-from dialogs.replies import Button, Choice, Command, Event, Outcome, Reply, Text
+from bot.memory import MemoryPlanBook
+from dialogs import (
+    BANNER,
+    CHART_SAVED,
+    GOODBYE,
+    QR_SAVED,
+    Button,
+    Choice,
+    Command,
+    Event,
+    Outcome,
+    PlanProfile,
+    Reply,
+    Services,
+    Translator,
+    handle_safely,
+    new_session,
+    qr_png,
+    read_message,
+    render_bucket_chart,
+)
 
 CONSOLE_USER_ID = 1  # the one person at the terminal, as the owner of profiles they set up
 
@@ -47,10 +63,7 @@ def parse_line(line: str, buttons: list[Button]) -> Event | None:
         return None
     if line.isdigit() and 1 <= int(line) <= len(buttons) and len(line) <= 3:
         return Choice(buttons[int(line) - 1].data)
-    if line.startswith("/") and len(line) > 1:
-        name, *args = line[1:].split()
-        return Command(name.split("@")[0], tuple(args))
-    return Text(line)
+    return read_message(line)
 
 
 class Console:
@@ -63,6 +76,7 @@ class Console:
         today: dt.date,
         lang: str | None,
         services: Services | None = None,
+        book: MemoryPlanBook | None = None,
     ) -> None:
         self.out = out
         self.chart_dir = chart_dir
@@ -71,7 +85,8 @@ class Console:
         self.buttons: list[Button] = []
         self.charts = 0
         self.bold = out.isatty()
-        self.services = services or Services(plans=MemoryPlanBook(), user_id=CONSOLE_USER_ID)
+        self.book = book if book is not None else MemoryPlanBook()
+        self.services = services or Services(plans=self.book, user_id=CONSOLE_USER_ID)
 
     def say(self, reply: Reply) -> None:
         print(plain(reply.text, self.bold), file=self.out)
@@ -83,17 +98,22 @@ class Console:
             self.charts += 1
             path = self.chart_dir / f"megaroth-chart-{self.charts}.png"
             path.write_bytes(render_bucket_chart(reply.chart))
-            print(f"  (chart saved to {path})", file=self.out)
+            print("  " + self.t(CHART_SAVED, path=path), file=self.out)
         if reply.qr is not None:
             self.charts += 1
             path = self.chart_dir / f"megaroth-qr-{self.charts}.png"
             path.write_bytes(qr_png(reply.qr))
-            print(f"  (QR code saved to {path})", file=self.out)
+            print("  " + self.t(QR_SAVED, path=path), file=self.out)
         print(file=self.out)
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.session.lang)
 
     def show(self, outcome: Outcome) -> None:
         if outcome.notice:
             print(f"  ({outcome.notice})", file=self.out)
+        self.book.apply(outcome.effects)
         if outcome.forget:
             self.session = new_session(self.session.lang)
         for reply in outcome.replies:
@@ -127,13 +147,9 @@ def run(
         link=lambda code: create_deep_linked_url(username, code),
         retention_days=settings.retention_days if settings is not None else 30,
     )
-    console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang, services)
+    console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang, services, book)
     interactive = stdin.isatty()
-    print(
-        "megaroth in the terminal (no TELEGRAM_BOT_TOKEN set). Type a number to tap a "
-        "button, /help for commands, Ctrl-D to quit.\n",
-        file=stdout,
-    )
+    print(console.t(BANNER) + "\n", file=stdout)
     console.send(Command("start"))
     try:
         while True:
@@ -150,5 +166,5 @@ def run(
                 console.send(event)
     except KeyboardInterrupt:
         pass
-    print("\nBye! Your answers are not kept in the terminal.", file=stdout)
+    print("\n" + console.t(GOODBYE), file=stdout)
     return 0

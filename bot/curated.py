@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from dialogs.plans import CuratedPlanError, PlanProfile, curated_profiles
+from dialogs import CuratedPlanError, PlanProfile, curated_profiles
 
 
 def load_plans_file(path: Path) -> list[PlanProfile]:

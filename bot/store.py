@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from dialogs.plans import PlanBook, PlanProfile
-from dialogs.session import PlanAnswers
+from dialogs import CountStart, DeletePlan, Effect, PlanAnswers, PlanBook, PlanProfile, SavePlan
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -97,13 +96,16 @@ class ConversationStore(PlanBook, Protocol):
         outbox: str,
         question_message_id: int | None,
         counters: tuple[str, ...] = (),
+        effects: Iterable[Effect] = (),
     ) -> None: ...
 
     def delivered(self, chat_id: int, question_message_id: int | None) -> None: ...
 
     def chats_with_outbox(self) -> list[int]: ...
 
-    def forget(self, chat_id: int, update_id: int | None = None) -> None: ...
+    def forget(
+        self, chat_id: int, update_id: int | None = None, effects: Iterable[Effect] = ()
+    ) -> None: ...
 
     def block(self, chat_id: int) -> None: ...
 
@@ -171,11 +173,14 @@ class Store:
         outbox: str,
         question_message_id: int | None,
         counters: tuple[str, ...] = (),
+        effects: Iterable[Effect] = (),
     ) -> None:
-        """The session, its replies still to send, and the update's id: one transaction.
+        """The session, its replies still to send, the update's id and the dialog's
+        storage effects (profiles saved, deleted, counted): one transaction.
         `counters` names aggregate counts this update adds one to (never who)."""
         now = time.time()
         with self._transaction() as db:
+            self._apply(db, effects)
             db.execute(
                 "INSERT INTO sessions (chat_id, data, outbox, question_message_id, updated) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
@@ -213,9 +218,13 @@ class Store:
                 (update_id, chat_id, time.time()),
             )
 
-    def forget(self, chat_id: int, update_id: int | None = None) -> None:
-        """Erase everything about this chat, and push it out of the WAL too."""
+    def forget(
+        self, chat_id: int, update_id: int | None = None, effects: Iterable[Effect] = ()
+    ) -> None:
+        """Erase everything about this chat (and the profiles the effects delete), and
+        push it out of the WAL too."""
         with self._transaction() as db:
+            self._apply(db, effects)
             db.execute("DELETE FROM sessions WHERE chat_id = ?", (chat_id,))
             db.execute("DELETE FROM handled_updates WHERE chat_id = ?", (chat_id,))
             db.execute("DELETE FROM blocked_chats WHERE chat_id = ?", (chat_id,))
@@ -286,30 +295,48 @@ class Store:
             ).fetchone()
         return None if row is None else self._plan(row)
 
+    def _apply(self, db: sqlite3.Connection, effects: Iterable[Effect]) -> None:
+        """A dialog outcome's storage effects, inside the caller's transaction."""
+        for effect in effects:
+            if isinstance(effect, SavePlan):
+                self._save_plan(db, effect.profile)
+            elif isinstance(effect, DeletePlan):
+                self._delete_plan(db, effect.code, effect.owner_id)
+            elif isinstance(effect, CountStart):
+                self._count_start(db, effect.code)
+
     def save_plan(self, profile: PlanProfile) -> None:
         """Insert or replace by code, keeping the start count."""
         with self._lock:
-            self._db.execute(
-                "INSERT INTO plans (code, owner_id, name, answers, updated, verified) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
-                "owner_id = excluded.owner_id, name = excluded.name, "
-                "answers = excluded.answers, updated = excluded.updated, "
-                "verified = excluded.verified",
-                (
-                    profile.code,
-                    profile.owner_id,
-                    profile.name,
-                    profile.answers.model_dump_json(exclude_none=True),
-                    profile.updated.isoformat(),
-                    int(profile.verified),
-                ),
-            )
+            self._save_plan(self._db, profile)
+
+    @staticmethod
+    def _save_plan(db: sqlite3.Connection, profile: PlanProfile) -> None:
+        db.execute(
+            "INSERT INTO plans (code, owner_id, name, answers, updated, verified) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+            "owner_id = excluded.owner_id, name = excluded.name, "
+            "answers = excluded.answers, updated = excluded.updated, "
+            "verified = excluded.verified",
+            (
+                profile.code,
+                profile.owner_id,
+                profile.name,
+                profile.answers.model_dump_json(exclude_none=True),
+                profile.updated.isoformat(),
+                int(profile.verified),
+            ),
+        )
 
     def delete_plan(self, code: str, owner_id: int) -> bool:
         with self._lock:
-            gone = self._db.execute(
-                "DELETE FROM plans WHERE code = ? AND owner_id = ?", (code, owner_id)
-            ).rowcount
+            return self._delete_plan(self._db, code, owner_id)
+
+    @staticmethod
+    def _delete_plan(db: sqlite3.Connection, code: str, owner_id: int) -> bool:
+        gone = db.execute(
+            "DELETE FROM plans WHERE code = ? AND owner_id = ?", (code, owner_id)
+        ).rowcount
         return bool(gone)
 
     def plans_of(self, owner_id: int) -> list[PlanProfile]:
@@ -323,11 +350,12 @@ class Store:
 
     def count_start(self, code: str) -> None:
         with self._lock:
-            counted = self._db.execute(
-                "UPDATE plans SET starts = starts + 1 WHERE code = ?", (code,)
-            ).rowcount
-            if counted:
-                self._bump("plan_link_starts")
+            self._count_start(self._db, code)
+
+    def _count_start(self, db: sqlite3.Connection, code: str) -> None:
+        counted = db.execute("UPDATE plans SET starts = starts + 1 WHERE code = ?", (code,))
+        if counted.rowcount:
+            self._bump("plan_link_starts")
 
     def load_curated(self, profiles: Iterable[PlanProfile]) -> None:
         """Make the curated profiles exactly the operator's file: add, update, and drop

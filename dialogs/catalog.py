@@ -1,7 +1,8 @@
 """The questions, as data: id, kind, buttons, when to skip, and where the answer goes.
 
 The state machine is built from this list (dialogs/machine.py), the summary lists it,
-and the Situation is assembled from it (`apply`). Order matters: the plan questions
+and `to_situation` turns the answers of the questions that count into the rules core's
+input. Order matters: the plan questions
 come first, because they decide whether the rest matters. A skip condition may only
 look at answers to questions before it, so "the next question" is always forward.
 """
@@ -14,11 +15,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-
 from dialogs.i18n import N_
 from dialogs.session import Answers
-from rules import Limits, nonelective_contribution, tiered_match
+from rules import (
+    FilingStatus,
+    Limits,
+    PlanFeatures,
+    Situation,
+    limits_for,
+    nonelective_contribution,
+    tiered_match,
+)
 from rules.contributions import catch_up_limit
 
 
@@ -53,7 +60,6 @@ YES_NO_UNSURE = (
 )
 
 Skip = Callable[[Any], bool]  # takes the catalog's answers model
-Apply = Callable[[Answers, Limits, dict[str, Any]], None]
 
 
 def never(_: Answers) -> bool:
@@ -71,7 +77,6 @@ class Question:
     summary_label: str  # msgid: the short name in the summary
     options: tuple[Option, ...] = ()
     skip: Skip = never
-    apply: Apply | None = None
     plan: bool = False  # a plan-feature question (an HR profile answers these)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -107,39 +112,6 @@ def no_taxable_earnings(a: Answers) -> bool:
     return no_balance(a) or not a.earnings
 
 
-# Where each answer goes in rules.Situation.
-def _tri(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
-
-
-def apply_after_tax(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["plan"]["after_tax_contributions"] = _tri(a.after_tax)
-
-
-def apply_conversion(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    if a.conversion in (None, "unsure"):
-        return
-    out["plan"]["in_plan_roth_conversion"] = a.conversion in ("in_plan", "both")
-    out["plan"]["in_service_withdrawal"] = a.conversion in ("in_service", "both")
-
-
-def apply_auto_convert(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["plan"]["automatic_conversion"] = _tri(a.auto_convert)
-
-
-def apply_after_tax_cap(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    cap = a.after_tax_cap
-    out["plan"]["after_tax_cap_percent"] = cap if isinstance(cap, Decimal) else None
-
-
-def apply_age(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["age"] = a.age
-
-
-def apply_pay(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["compensation"] = a.pay
-
-
 def max_deferrals(a: Answers, limits: Limits) -> Decimal | None:
     """'Max it': the 402(g) limit plus the catch-up for the age, never above pay."""
     if a.age is None:
@@ -150,10 +122,6 @@ def max_deferrals(a: Answers, limits: Limits) -> Decimal | None:
 
 def resolved_deferrals(a: Answers, limits: Limits) -> Decimal | None:
     return max_deferrals(a, limits) if a.deferrals == "max" else a.deferrals
-
-
-def apply_deferrals(a: Answers, limits: Limits, out: dict[str, Any]) -> None:
-    out["elective_deferrals"] = resolved_deferrals(a, limits)
 
 
 def match_dollars(a: Answers, limits: Limits) -> Decimal | None:
@@ -174,51 +142,6 @@ def match_dollars(a: Answers, limits: Limits) -> Decimal | None:
     return amount
 
 
-def apply_employer(a: Answers, limits: Limits, out: dict[str, Any]) -> None:
-    out["employer_contributions"] = match_dollars(a, limits)
-
-
-def apply_after_tax_in(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["after_tax_contributed"] = a.after_tax_in
-
-
-def apply_paychecks(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["remaining_paychecks"] = a.paychecks
-
-
-def apply_balance(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["after_tax_balance"] = a.balance
-    if a.balance == 0:
-        out["after_tax_basis"] = Decimal(0)
-
-
-def apply_earnings(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    if a.balance is not None and a.earnings is not None:
-        out["after_tax_basis"] = max(Decimal(0), a.balance - a.earnings)
-
-
-def apply_filing_status(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    # Married filing separately, not living together all year: single for the Roth IRA.
-    status = "single" if a.filing_status == "married_separate_apart" else a.filing_status
-    out["filing_status"] = status
-
-
-def apply_magi(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["magi"] = a.pay if a.magi == "pay" else a.magi
-
-
-def apply_ira_balance(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["pretax_ira_balance"] = a.ira_balance
-
-
-def apply_prior_pay(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["prior_year_compensation"] = a.pay if a.prior_pay == "pay" else a.prior_pay
-
-
-def apply_tax_rate(a: Answers, _: Limits, out: dict[str, Any]) -> None:
-    out["marginal_tax_rate"] = None if a.tax_rate in (None, "skip") else a.tax_rate
-
-
 CHECK: tuple[Question, ...] = (
     Question(
         "after_tax",
@@ -231,7 +154,6 @@ CHECK: tuple[Question, ...] = (
         N_("Tap a button, or answer yes, no or not sure."),
         N_("After-tax contributions"),
         YES_NO_UNSURE,
-        apply=apply_after_tax,
         plan=True,
     ),
     Question(
@@ -252,7 +174,6 @@ CHECK: tuple[Question, ...] = (
             Option("unsure", N_("Not sure")),
         ),
         skip=no_after_tax,
-        apply=apply_conversion,
         plan=True,
     ),
     Question(
@@ -266,7 +187,6 @@ CHECK: tuple[Question, ...] = (
         N_("Automatic conversion"),
         YES_NO_UNSURE,
         skip=no_in_plan_conversion,
-        apply=apply_auto_convert,
         plan=True,
     ),
     Question(
@@ -277,7 +197,6 @@ CHECK: tuple[Question, ...] = (
         N_("After-tax cap"),
         (Option("none", N_("No cap")),),
         skip=no_plan_profile,
-        apply=apply_after_tax_cap,
         plan=True,
     ),
     Question(
@@ -293,7 +212,6 @@ CHECK: tuple[Question, ...] = (
         N_("How old will you be on December 31, {year}? (Or type your birth year.)"),
         N_("Type your age, like 42, or your birth year, like 1984."),
         N_("Age on Dec 31"),
-        apply=apply_age,
     ),
     Question(
         "pay",
@@ -301,7 +219,6 @@ CHECK: tuple[Question, ...] = (
         N_("What is your pay from this employer in {year}, before taxes (salary and bonus)?"),
         N_("Type an amount, like $150,000 or 150k."),
         N_("Pay"),
-        apply=apply_pay,
     ),
     Question(
         "deferrals",
@@ -313,7 +230,6 @@ CHECK: tuple[Question, ...] = (
         N_("Type an amount, like $24,500 or 24.5k, or tap a button."),
         N_("Pre-tax + Roth deferrals"),
         (Option("max", N_("The maximum")), Option("0", N_("Nothing"))),
-        apply=apply_deferrals,
     ),
     Question(
         "employer",
@@ -325,7 +241,6 @@ CHECK: tuple[Question, ...] = (
         N_("Type an amount like $6,000, or a formula like 50% of the first 6%."),
         N_("Employer contributions"),
         (Option("0", N_("None")),),
-        apply=apply_employer,
     ),
     Question(
         "after_tax_in",
@@ -335,7 +250,6 @@ CHECK: tuple[Question, ...] = (
         N_("After-tax so far"),
         (Option("0", N_("None yet")),),
         skip=no_after_tax,
-        apply=apply_after_tax_in,
     ),
     Question(
         "paychecks",
@@ -345,7 +259,6 @@ CHECK: tuple[Question, ...] = (
         N_("Paychecks left"),
         (Option("26", "26"), Option("24", "24"), Option("12", "12")),
         skip=no_after_tax,
-        apply=apply_paychecks,
         extra={"low": 1, "high": 53},
     ),
     Question(
@@ -356,7 +269,6 @@ CHECK: tuple[Question, ...] = (
         N_("Unconverted after-tax balance"),
         (Option("0", N_("Nothing")),),
         skip=nothing_to_convert,
-        apply=apply_balance,
     ),
     Question(
         "earnings",
@@ -366,7 +278,6 @@ CHECK: tuple[Question, ...] = (
         N_("Earnings in it"),
         (Option("0", N_("None")),),
         skip=no_balance,
-        apply=apply_earnings,
     ),
     Question(
         "filing_status",
@@ -381,7 +292,6 @@ CHECK: tuple[Question, ...] = (
             Option("married_separate_apart", N_("Married, separately (lived apart all year)")),
             Option("head_of_household", N_("Head of household")),
         ),
-        apply=apply_filing_status,
     ),
     Question(
         "magi",
@@ -393,7 +303,6 @@ CHECK: tuple[Question, ...] = (
         N_("Type an amount, like $180,000, or tap About my pay."),
         N_("Modified AGI"),
         (Option("pay", N_("About my pay")),),
-        apply=apply_magi,
     ),
     Question(
         "ira_balance",
@@ -405,7 +314,6 @@ CHECK: tuple[Question, ...] = (
         N_("Type an amount, like $63,000, or tap None."),
         N_("Pre-tax IRA balances"),
         (Option("0", N_("None")),),
-        apply=apply_ira_balance,
     ),
     Question(
         "prior_pay",
@@ -417,7 +325,6 @@ CHECK: tuple[Question, ...] = (
         N_("Type an amount, like $160,000, or tap About the same."),
         N_("Last year's pay"),
         (Option("pay", N_("About the same")),),
-        apply=apply_prior_pay,
     ),
     Question(
         "tax_rate",
@@ -436,7 +343,6 @@ CHECK: tuple[Question, ...] = (
             Option("skip", N_("Skip")),
         ),
         skip=no_taxable_earnings,
-        apply=apply_tax_rate,
     ),
 )
 
@@ -444,11 +350,59 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in CHECK}
 PLAN_QUESTIONS = tuple(q.id for q in CHECK if q.plan)
 
 
-def is_needed(question: Question, answers: BaseModel) -> bool:
-    """Asked when not skipped and not answered yet (answers may come from a profile)."""
-    return getattr(answers, question.id) is None and not question.skip(answers)
+def to_situation(a: Answers, year: int) -> Situation:
+    """The rules core's input, from the answers of the questions not skipped (a skipped
+    question's answer, kept from before an edit, does not count)."""
+    limits = limits_for(year)
+    counts = {q.id: not q.skip(a) for q in CHECK}
+
+    def given(name: str) -> Any:
+        return getattr(a, name) if counts[name] else None
+
+    conversion = given("conversion")
+    known_route = conversion not in (None, "unsure")
+    cap = given("after_tax_cap")
+    earnings, balance = given("earnings"), given("balance")
+    basis = None
+    if balance == 0:
+        basis = Decimal(0)
+    elif balance is not None and earnings is not None:
+        basis = max(Decimal(0), balance - earnings)
+    rate = given("tax_rate")
+    return Situation(
+        tax_year=year,
+        age=a.age,
+        compensation=a.pay,
+        elective_deferrals=resolved_deferrals(a, limits),
+        employer_contributions=match_dollars(a, limits),
+        after_tax_contributed=given("after_tax_in"),
+        plan=PlanFeatures(
+            after_tax_contributions=_tri(a.after_tax),
+            in_plan_roth_conversion=conversion in ("in_plan", "both") if known_route else None,
+            in_service_withdrawal=conversion in ("in_service", "both") if known_route else None,
+            automatic_conversion=_tri(given("auto_convert")),
+            after_tax_cap_percent=cap if isinstance(cap, Decimal) else None,
+        ),
+        after_tax_balance=balance,
+        after_tax_basis=basis,
+        filing_status=FILING_STATUS.get(a.filing_status or ""),
+        magi=a.pay if a.magi == "pay" else a.magi,
+        pretax_ira_balance=a.ira_balance,
+        prior_year_compensation=a.pay if a.prior_pay == "pay" else a.prior_pay,
+        marginal_tax_rate=None if rate in (None, "skip") else rate,
+        remaining_paychecks=given("paychecks"),
+    )
 
 
-def is_active(question: Question, answers: BaseModel) -> bool:
-    """Counts toward the advice: not skipped by an earlier answer."""
-    return not question.skip(answers)
+def _tri(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+# Married filing separately, not living together all year: single for the Roth IRA.
+FILING_STATUS = {
+    "single": FilingStatus.single,
+    "married_joint": FilingStatus.married_joint,
+    "married_separate": FilingStatus.married_separate,
+    "married_separate_apart": FilingStatus.single,
+    "head_of_household": FilingStatus.head_of_household,
+}

@@ -69,7 +69,7 @@ def negotiate(language_code: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-class Text:
+class Translator:
     """Translate and format for one language."""
 
     __slots__ = ("_locale", "_t", "lang", "locale")

@@ -1,34 +1,25 @@
 """`/newplan` and `/myplans`: an HR team sets up its plan once and shares a link.
 
-The setup is a second question catalog on the same engine as the check: its answers go
-in `session.draft`, and the check's place is kept in `session.paused` meanwhile, so
-someone can set up a profile halfway through their own check and come back to it.
-Only a profile's creator can edit or delete it (the PlanBook checks the owner too).
+The setup is a second flow on the same engine as the check (dialogs/flow.py): its
+answers go in the session's `setup.draft`, and the machine keeps the check's place
+meanwhile, so someone can set up a profile halfway through their own check and come
+back to it. Only a profile's creator can edit or delete it (the store checks the owner
+too). Saving, deleting and counting are effects the carrier applies, never writes here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from dialogs import flow as engine
 from dialogs.catalog import Kind, Option, Question
-from dialogs.engine import Invalid, answer_label, option_rows, parse_answer, tapped_value
-from dialogs.i18n import N_, Text
-from dialogs.machine import DONE, Dialog
-from dialogs.plans import PlanProfile, Services, looks_like_code, new_code
-from dialogs.replies import (
-    MAX_CALLBACK_ANSWER,
-    Button,
-    Command,
-    Event,
-    Outcome,
-    Reply,
-    callback,
-)
-from dialogs.replies import Text as Typed
-from dialogs.session import PlanAnswers, Session
+from dialogs.flow import Flow, Rows, Turn
+from dialogs.i18n import N_, Translator
+from dialogs.plans import DeletePlan, PlanProfile, SavePlan, Services, looks_like_code, new_code
+from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Reply, button_data
+from dialogs.session import REVIEW, PlanAnswers, Session
 
 YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
 FREQUENCIES = {
@@ -162,147 +153,110 @@ SETUP: tuple[Question, ...] = (
 
 
 def draft_of(session: Session) -> BaseModel:
-    if session.draft is None:
-        session.draft = PlanAnswers()
-    return session.draft
+    assert session.setup is not None, "the setup's answers exist only while it runs"
+    return session.setup.draft
 
 
-SETUP_DIALOG = Dialog(SETUP, answers_of=draft_of)
-SETUP_QUESTIONS = SETUP_DIALOG.by_id
+# ---------------------------------------------------------------- the flow's hooks
 
 
-# ---------------------------------------------------------------- entering and leaving
-
-
-def begin(session: Session, services: Services, editing: PlanProfile | None = None) -> Outcome:
-    """Start setting up a profile (or editing one), keeping the check's place."""
-    t = Text(session.lang)
-    if editing is None and not services.may_create_plans:
-        return Outcome(
-            replies=[
-                Reply(
-                    text=t(
-                        "Setting up plan profiles is limited to people this bot's operator "
-                        "has allowed. If you run benefits for your company, ask them."
-                    )
-                )
-            ]
-        )
-    notes = ""
-    if session.catalog != "newplan":
-        session.paused = {"state": session.state, "history": session.history}
-    elif session.draft is not None and session.draft.model_dump(exclude_none=True):
-        notes = t("The plan you were setting up was not saved.") + "\n\n"
-    session.catalog = "newplan"
-    session.history = []
-    session.draft = PlanAnswers() if editing is None else editing.answers.model_copy()
-    session.editing = None if editing is None else editing.code
-    if editing is not None:
-        session.state = DONE
-        return Outcome(replies=[review(session, notes)])
-    session.state = SETUP_DIALOG.first
-    return Outcome(replies=[ask(session, notes)])
-
-
-def leave(session: Session) -> None:
-    """Back to the person's own check, where it was."""
-    paused = session.paused or {}
-    session.catalog = "check"
-    session.state = str(paused.get("state") or "after_tax")
-    session.history = [str(x) for x in paused.get("history", [])]
-    session.draft = None
-    session.editing = None
-    session.paused = None
-
-
-# ---------------------------------------------------------------- asking and answering
-
-
-def ask(session: Session, prefix: str = "") -> Reply:
-    """The current setup question, or the review when every answer is in."""
-    if session.state == DONE:
-        return review(session, prefix)
-    t = Text(session.lang)
-    question = SETUP_QUESTIONS[session.state]
-    text = t(question.prompt)
-    current = getattr(draft_of(session), question.id)
-    if current is not None:
-        label = answer_label(t, question, current, draft_of(session), 0)
-        text += "\n" + t("<i>Current answer: {answer}</i>", answer=label)
-    rows = option_rows(session, question, dt.date.min)
-    if session.history:
-        rows.append([Button(t("« Back"), callback("nav", "back", question.id))])
-    rows.append([Button(t("Cancel setup"), callback("plan", "cancel"))])
-    return Reply(text=prefix + text, buttons=tuple(tuple(r) for r in rows), asks=True)
-
-
-def accept(
-    session: Session, question: Question, value: object, services: Services, today: dt.date
-) -> Outcome:
-    t = Text(session.lang)
-    draft = draft_of(session)
-    setattr(draft, question.id, value)
-    label = answer_label(t, question, value, draft, 0)
-    ack = Reply(text=f"{t(question.prompt)}\n<b>→ {label}</b>")
-    if not session.history or session.history[-1] != question.id:
-        session.history.append(question.id)
-    if session.editing is not None:
-        session.state = DONE  # an edit goes back to the review
-    else:
-        SETUP_DIALOG.advance(session)
-    if session.state == DONE and session.editing is None:
-        return Outcome(ack=ack, replies=save(session, services, today))
-    return Outcome(ack=ack, replies=[ask(session)])
-
-
-def review(session: Session, prefix: str = "") -> Reply:
+def review(turn: Turn, prefix: str = "") -> Reply:
     """Every answer of the profile being edited, each with a button to change it."""
-    t = Text(session.lang)
-    draft = draft_of(session)
-    lines = [prefix + "<b>" + t("Plan profile") + "</b>"]
-    buttons: list[Button] = []
-    for question in SETUP:
-        if question.skip(draft):
-            continue
-        value = getattr(draft, question.id)
-        shown = "—" if value is None else answer_label(t, question, value, draft, 0)
-        lines.append(f"{t(question.summary_label)}: <b>{shown}</b>")
-        buttons.append(Button(t(question.summary_label), callback("pe", question.id)))
-    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-    rows.append(
-        (
-            Button(t("Save changes"), callback("plan", "save")),
-            Button(t("Cancel"), callback("plan", "cancel")),
+    return engine.overview(turn, prefix)
+
+
+def arrive(turn: Turn) -> None:
+    """Every answer in: an edit goes back to the review; a new profile is saved."""
+    assert turn.session.setup is not None
+    if turn.session.setup.editing is not None:
+        turn.say(review(turn, turn.take_prefix()))
+    else:
+        save(turn)
+
+
+def typed_at_review(turn: Turn) -> list[Reply]:
+    return [review(turn, turn.t("Tap an answer to change it, or Save.") + "\n\n")]
+
+
+def review_head(turn: Turn) -> list[str]:
+    return ["<b>" + turn.t("Plan profile") + "</b>"]
+
+
+def review_foot(turn: Turn) -> tuple[Button, ...]:
+    t = turn.t
+    return (
+        Button(t("Save changes"), button_data("plan", "save")),
+        Button(t("Cancel"), button_data("plan", "cancel")),
+    )
+
+
+def cancel_row(turn: Turn) -> Rows:
+    return [[Button(turn.t("Cancel setup"), button_data("plan", "cancel"))]]
+
+
+SETUP_FLOW = Flow(
+    name="setup",
+    questions=SETUP,
+    end=REVIEW,
+    answers=draft_of,
+    edit_kind="pe",
+    end_reply=review,
+    arrive=arrive,
+    typed_at_end=typed_at_review,
+    overview_head=review_head,
+    overview_foot=review_foot,
+    overview_asks=True,
+    closing=cancel_row,
+)
+
+
+# ---------------------------------------------------------------- entering, saving, leaving
+
+
+def begin(turn: Turn, editing: PlanProfile | None = None) -> None:
+    """Start setting up a profile (or editing one), keeping the check's place."""
+    t, setup = turn.t, turn.session.setup
+    if editing is None and not turn.services.may_create_plans:
+        turn.say(
+            Reply(
+                text=t(
+                    "Setting up plan profiles is limited to people this bot's operator "
+                    "has allowed. If you run benefits for your company, ask them."
+                )
+            )
         )
-    )
-    return Reply(text="\n".join(lines), buttons=tuple(rows), asks=True)
+        return
+    if setup is not None and setup.draft.model_dump(exclude_none=True):
+        turn.prefix = t("The plan you were setting up was not saved.") + "\n\n"
+    turn.fire("begin_setup", editing=editing)
 
 
-def save(session: Session, services: Services, today: dt.date) -> list[Reply]:
-    """Store the profile (new, or the creator's edit) and hand out its link."""
-    t = Text(session.lang)
-    draft = draft_of(session)
-    assert isinstance(draft, PlanAnswers)
-    missing = [q for q in SETUP if not q.skip(draft) and getattr(draft, q.id) is None]
-    if missing:  # an edit of a profile saved by an older catalog: ask what is new
-        session.state = missing[0].id
-        return [ask(session)]
-    editing = session.editing
-    if editing is not None:
-        existing = services.plans.get_plan(editing)
-        if existing is None or existing.owner_id != services.user_id:
-            leave(session)
-            return [Reply(text=t("That plan profile is gone, or isn't yours to change."))]
+def save(turn: Turn) -> None:
+    """Save the profile (new, or the creator's edit), or ask what an older one lacks."""
+    setup = turn.session.setup
+    assert setup is not None
+    if setup.editing is not None:
+        existing = turn.services.plans.get_plan(setup.editing)
+        if existing is None or existing.owner_id != turn.services.user_id:
+            turn.say(Reply(text=turn.t("That plan profile is gone, or isn't yours to change.")))
+            turn.fire("leave_setup")
+            return
+    turn.fire("save_setup")
+
+
+def store(turn: Turn) -> None:
+    """`save_setup`'s effect and reply: the profile, and its link to share."""
+    t, setup = turn.t, turn.session.setup
+    assert setup is not None
     profile = PlanProfile(
-        code=editing or new_code(),
-        name=draft.plan_name or "",
-        answers=draft,
-        owner_id=services.user_id,
-        updated=today,
+        code=setup.editing or new_code(),
+        name=setup.draft.plan_name or "",
+        answers=setup.draft,
+        owner_id=turn.services.user_id,
+        updated=turn.today,
     )
-    services.plans.save_plan(profile)
-    leave(session)
-    if editing is not None:
+    turn.outcome.effects.append(SavePlan(profile))
+    if setup.editing is not None:
         intro = t(
             "Saved. New checks through the link use these answers; checks already started "
             "keep the ones they began with."
@@ -313,10 +267,15 @@ def save(session: Session, services: Services, today: dt.date) -> list[Reply]:
             "<b>{plan}</b>'s answers, so they skip the plan questions.",
             plan=escape(profile.name),
         )
-    return [share_reply(t, services, profile, intro)]
+    turn.say(share_reply(t, turn.services, profile, intro))
 
 
-def share_reply(t: Text, services: Services, profile: PlanProfile, intro: str) -> Reply:
+def cancel(turn: Turn) -> None:
+    turn.say(Reply(text=turn.t("Setup cancelled; nothing was saved.")))
+    turn.fire("leave_setup")
+
+
+def share_reply(t: Translator, services: Services, profile: PlanProfile, intro: str) -> Reply:
     link = services.link(profile.code)
     text = (
         f"{intro}\n\n{escape(link)}\n\n"
@@ -330,17 +289,19 @@ def share_reply(t: Text, services: Services, profile: PlanProfile, intro: str) -
 # ---------------------------------------------------------------- /myplans and its buttons
 
 
-def my_plans(session: Session, services: Services) -> Outcome:
-    t = Text(session.lang)
+def my_plans(turn: Turn) -> None:
+    t, services = turn.t, turn.services
     if services.user_id is None:
-        return Outcome(replies=[Reply(text=t("Plan profiles need a Telegram account."))])
+        turn.say(Reply(text=t("Plan profiles need a Telegram account.")))
+        return
     plans = services.plans.plans_of(services.user_id)
     if not plans:
         text = t("You haven't set up any plan profiles yet.")
         if services.may_create_plans:
             text += " " + t("/newplan sets one up in about a minute.")
-        return Outcome(replies=[Reply(text=text)])
-    replies = [Reply(text=t("Your plan profiles:"))]
+        turn.say(Reply(text=text))
+        return
+    turn.say(Reply(text=t("Your plan profiles:")))
     for plan in plans:
         starts = t.plural(
             "{count} person started a check through it.",
@@ -353,13 +314,12 @@ def my_plans(session: Session, services: Services) -> Outcome:
         )
         buttons = (
             (
-                Button(t("Edit"), callback("plan", "edit", plan.code)),
-                Button(t("QR code"), callback("plan", "qr", plan.code)),
-                Button(t("Delete"), callback("plan", "del", plan.code)),
+                Button(t("Edit"), button_data("plan", "edit", plan.code)),
+                Button(t("QR code"), button_data("plan", "qr", plan.code)),
+                Button(t("Delete"), button_data("plan", "del", plan.code)),
             ),
         )
-        replies.append(Reply(text=text, buttons=buttons))
-    return Outcome(replies=replies)
+        turn.say(Reply(text=text, buttons=buttons))
 
 
 def _owned(services: Services, code: str) -> PlanProfile | None:
@@ -371,42 +331,35 @@ def _owned(services: Services, code: str) -> PlanProfile | None:
     return profile
 
 
-def plan_action(session: Session, parts: list[str], services: Services, today: dt.date) -> Outcome:
+def plan_action(turn: Turn, args: tuple[str, ...]) -> None:
     """A `/myplans` or setup button: v1:plan:<action>[:<code>]."""
-    t = Text(session.lang)
-    action = parts[2] if len(parts) > 2 else ""
-    if action in ("save", "cancel") and len(parts) == 3:
-        if session.catalog != "newplan":
-            return Outcome(notice=t("That setup is already over."))
-        shown = ask(session)  # the message tapped: kept, without its buttons
+    t, action = turn.t, args[0]
+    if action in ("save", "cancel") and len(args) == 1:
+        if turn.session.setup is None:
+            turn.outcome.notice = t("That setup is already over.")
+            return
+        turn.outcome.ack = Reply(text=engine.ask(turn).text)  # the message tapped, kept
         if action == "cancel":
-            leave(session)
-            return Outcome(
-                ack=Reply(text=shown.text),
-                replies=[Reply(text=t("Setup cancelled; nothing was saved."))],
-                notice=t("Cancelled"),
-            )
-        return Outcome(ack=Reply(text=shown.text), replies=save(session, services, today))
-    if len(parts) != 4:
-        return Outcome(notice=t("That button is from an earlier question."))
-    profile = _owned(services, parts[3])
+            turn.outcome.notice = t("Cancelled")
+            cancel(turn)
+        else:
+            save(turn)
+        return
+    if len(args) != 2:
+        turn.outcome.notice = t("That button is from an earlier question.")
+        return
+    profile = _owned(turn.services, args[1])
     if profile is None:
         notice = t("That plan profile is gone, or isn't yours to change.")
-        return Outcome(replies=[Reply(text=notice)], notice=notice[:MAX_CALLBACK_ANSWER])
+        turn.say(Reply(text=notice))
+        turn.outcome.notice = notice[:MAX_CALLBACK_ANSWER]
+        return
     if action == "edit":
-        return begin(session, services, editing=profile)
-    if action == "qr":
-        return Outcome(
-            replies=[
-                share_reply(
-                    t,
-                    services,
-                    profile,
-                    t("The link for <b>{plan}</b>:", plan=escape(profile.name)),
-                )
-            ]
-        )
-    if action == "del":
+        begin(turn, editing=profile)
+    elif action == "qr":
+        intro = t("The link for <b>{plan}</b>:", plan=escape(profile.name))
+        turn.say(share_reply(t, turn.services, profile, intro))
+    elif action == "del":
         text = t(
             "Delete <b>{plan}</b>? Its link will stop working: people who open it will be "
             "asked the plan questions instead. Checks already started keep their answers.",
@@ -414,87 +367,29 @@ def plan_action(session: Session, parts: list[str], services: Services, today: d
         )
         buttons = (
             (
-                Button(t("Yes, delete it"), callback("plan", "delok", profile.code)),
-                Button(t("Keep it"), callback("plan", "keep", profile.code)),
+                Button(t("Yes, delete it"), button_data("plan", "delok", profile.code)),
+                Button(t("Keep it"), button_data("plan", "keep", profile.code)),
             ),
         )
-        return Outcome(replies=[Reply(text=text, buttons=buttons)])
-    if action == "delok":
-        assert services.user_id is not None
-        services.plans.delete_plan(profile.code, services.user_id)
-        return Outcome(
-            replies=[Reply(text=t("Deleted {plan}.", plan=escape(profile.name)))],
-            notice=t("Deleted"),
-        )
-    if action == "keep":
-        return Outcome(notice=t("Kept"))
-    return Outcome(notice=t("That button is from an earlier question."))
+        turn.say(Reply(text=text, buttons=buttons))
+    elif action == "delok":
+        assert turn.services.user_id is not None
+        turn.outcome.effects.append(DeletePlan(profile.code, turn.services.user_id))
+        turn.say(Reply(text=t("Deleted {plan}.", plan=escape(profile.name))))
+        turn.outcome.notice = t("Deleted")
+    elif action == "keep":
+        turn.outcome.notice = t("Kept")
+    else:
+        turn.outcome.notice = t("That button is from an earlier question.")
 
 
-# ---------------------------------------------------------------- events while setting up
-
-
-def handle_setup(
-    session: Session, event: Event, services: Services, today: dt.date
-) -> Outcome | None:
-    """An event while a profile is being set up; None for what the check handles anyway
-    (/help, /language, /privacy, /forget, /myplans, /back, a language button...)."""
-    t = Text(session.lang)
-    if isinstance(event, Typed):
-        if session.state == DONE:
-            return Outcome(
-                replies=[review(session, t("Tap an answer to change it, or Save.") + "\n\n")]
-            )
-        question = SETUP_QUESTIONS[session.state]
-        try:
-            value = parse_answer(session, question, event.text, today)
-            return accept(session, question, value, services, today)
-        except Invalid as problem:
-            message = t(problem.message, **problem.values)
-            return Outcome(
-                replies=[ask(session, t("Sorry, I didn't get that.") + " " + message + "\n\n")]
-            )
-        except ValidationError:
-            return Outcome(replies=[ask(session, t("Sorry, I didn't get that.") + "\n\n")])
-    if isinstance(event, Command):
-        name = event.name.lower()
-        if name == "cancel":
-            leave(session)
-            return Outcome(replies=[Reply(text=t("Setup cancelled; nothing was saved."))])
-        if name in ("newplan", "summary") or (name == "start" and not event.args):
-            return Outcome(
-                replies=[
-                    ask(session, t("We're setting up a plan profile; /cancel stops.") + "\n\n")
-                ]
-            )
-        if name == "restart":
-            leave(session)
-            return None  # the check restarts
-        if name == "start":
-            leave(session)  # a plan link: the check takes it from here
-        return None
-    parts = event.data.split(":")
-    if parts[:2] == ["v1", "a"] and len(parts) == 4:
-        tapped = SETUP_QUESTIONS.get(parts[2])
-        if tapped is None or parts[2] != session.state:
-            return _stale(session)
-        value = tapped_value(tapped, parts[3])
-        if value is None:
-            return _stale(session)
-        return accept(session, tapped, value, services, today)
-    if parts[:2] == ["v1", "pe"] and len(parts) == 3:
-        field = SETUP_QUESTIONS.get(parts[2])
-        if field is None or session.editing is None or field.skip(draft_of(session)):
-            return _stale(session)
-        shown = review(session)
-        session.state = field.id
-        return Outcome(ack=Reply(text=shown.text), replies=[ask(session)])
-    if parts[:2] in (["v1", "plan"], ["v1", "lang"]) or parts[:3] == ["v1", "nav", "back"]:
-        return None  # the check's handlers serve these (its `ask` asks the setup's question)
-    return _stale(session)
-
-
-def _stale(session: Session) -> Outcome:
-    t = Text(session.lang)
-    notice = t("That button is from an earlier question. Here is where we are now.")
-    return Outcome(replies=[ask(session)], notice=notice[:MAX_CALLBACK_ANSWER])
+def edit_answer(turn: Turn, question_id: str) -> None:
+    """A review's button: change one answer of the profile being edited."""
+    setup = turn.session.setup
+    if setup is None or setup.editing is None:
+        engine.stale(turn)
+        return
+    question = SETUP_FLOW.by_id.get(question_id)
+    if question is not None and engine.is_active(question, setup.draft):
+        turn.outcome.ack = Reply(text=review(turn).text)  # the review tapped, kept
+    engine.edit(turn, question_id)

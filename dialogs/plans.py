@@ -3,8 +3,9 @@
 A profile is an HR team's answers to the plan questions, shared as a deep link whose
 payload is the profile's code. The code is random (96 bits from `secrets`), never
 derived from the plan's name or its creator, so links can't be forged or enumerated.
-The dialog reaches profiles through `PlanBook`, a small protocol: the bot keeps them
-in its SQLite store; the terminal and the tests keep them in memory.
+The dialog reads profiles through `PlanBook`, a small protocol, and never writes them:
+an event that saves, deletes or counts one says so with an `Effect` in its outcome, and
+the carrier applies it with the session (the bot in its SQLite transaction).
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dialogs.engine import formula_of
 from dialogs.parsing import ParseError, parse_match_tiers
 from dialogs.session import Answers, MatchFormula, PayFrequency, PlanAnswers, Profile
 
@@ -50,48 +50,46 @@ class PlanProfile:
 
 
 class PlanBook(Protocol):
-    """Where profiles live. Only an owner may change or delete theirs."""
+    """Where profiles are read from."""
 
     def get_plan(self, code: str) -> PlanProfile | None: ...
 
-    def save_plan(self, profile: PlanProfile) -> None:
-        """Insert, or replace the profile with this code (keeping its start count)."""
-
-    def delete_plan(self, code: str, owner_id: int) -> bool: ...
-
     def plans_of(self, owner_id: int) -> list[PlanProfile]: ...
 
-    def count_start(self, code: str) -> None: ...
+
+@dataclass(frozen=True, slots=True)
+class SavePlan:
+    """Insert the profile, or replace the one with its code (keeping its start count)."""
+
+    profile: PlanProfile
 
 
-@dataclass
-class MemoryPlanBook:
-    """Profiles in a dict: for the terminal chat and tests."""
+@dataclass(frozen=True, slots=True)
+class DeletePlan:
+    """Delete the profile with this code, if `owner_id` created it."""
 
-    plans: dict[str, PlanProfile] = field(default_factory=dict)
+    code: str
+    owner_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountStart:
+    """A check started through this profile's link."""
+
+    code: str
+
+
+Effect = SavePlan | DeletePlan | CountStart
+
+
+class NoPlans:
+    """A PlanBook with nothing in it (a carrier that keeps no profiles)."""
 
     def get_plan(self, code: str) -> PlanProfile | None:
-        return self.plans.get(code)
-
-    def save_plan(self, profile: PlanProfile) -> None:
-        old = self.plans.get(profile.code)
-        self.plans[profile.code] = replace(profile, starts=old.starts if old else 0)
-
-    def delete_plan(self, code: str, owner_id: int) -> bool:
-        profile = self.plans.get(code)
-        if profile is None or profile.owner_id != owner_id:
-            return False
-        del self.plans[code]
-        return True
+        return None
 
     def plans_of(self, owner_id: int) -> list[PlanProfile]:
-        mine = [p for p in self.plans.values() if p.owner_id == owner_id]
-        return sorted(mine, key=lambda p: (p.name.lower(), p.code))
-
-    def count_start(self, code: str) -> None:
-        profile = self.plans.get(code)
-        if profile is not None:
-            self.plans[code] = replace(profile, starts=profile.starts + 1)
+        return []
 
 
 def _share_link(code: str) -> str:
@@ -102,7 +100,7 @@ def _share_link(code: str) -> str:
 class Services:
     """What the carrier (Telegram or the terminal) lends the dialog for one event."""
 
-    plans: PlanBook = field(default_factory=MemoryPlanBook)
+    plans: PlanBook = field(default_factory=NoPlans)
     user_id: int | None = None
     may_create_plans: bool = True
     link: Callable[[str], str] = _share_link  # the deep link for a code
@@ -218,7 +216,7 @@ class CuratedPlan(BaseModel):
     def profile(self) -> PlanProfile:
         match: MatchFormula | Literal["none"] = "none"
         if self.match is not None:
-            match = formula_of(parse_match_tiers(self.match, "en"))
+            match = MatchFormula.from_tiers(parse_match_tiers(self.match, "en"))
         answers = PlanAnswers(
             plan_name=self.name,
             plan_after_tax="yes" if self.after_tax else "no",

@@ -10,8 +10,17 @@ from decimal import Decimal
 from html import escape
 
 from dialogs.charts import BucketChart, Segment
-from dialogs.i18n import N_, Text
-from rules import Action, ActionCode, Assessment, Citation, FilingStatus, MegaBackdoor, Situation
+from dialogs.i18n import N_, Translator
+from rules import (
+    Action,
+    ActionCode,
+    Assessment,
+    Citation,
+    FilingStatus,
+    MegaBackdoor,
+    Situation,
+    limits_for,
+)
 from rules.contributions import counted_deferrals
 from rules.limits import hce_threshold
 
@@ -35,7 +44,7 @@ def short_title(citation: Citation) -> str:
     return title.split(", ")[0]
 
 
-def source_line(t: Text, sources: tuple[Citation, ...]) -> str:
+def source_line(t: Translator, sources: tuple[Citation, ...]) -> str:
     unique = dict.fromkeys(sources)  # one link per source, in order
     links = ", ".join(
         f'<a href="{escape(s.href, quote=True)}">{escape(short_title(s))}</a>' for s in unique
@@ -43,7 +52,7 @@ def source_line(t: Text, sources: tuple[Citation, ...]) -> str:
     return t("Source: {links}", links=links)
 
 
-def hr_question(t: Text, after_tax: bool, conversion: bool) -> str:
+def hr_question(t: Translator, after_tax: bool, conversion: bool) -> str:
     """The message to copy and send to HR, asking exactly what is unknown."""
     lines = [t("Hi! I'm reviewing my 401(k) options. Could you tell me:")]
     if after_tax:
@@ -65,13 +74,13 @@ def hr_question(t: Text, after_tax: bool, conversion: bool) -> str:
     return "<code>" + escape("\n".join(lines)) + "</code>"
 
 
-def _per(t: Text, action: Action) -> str:
+def _per(t: Translator, action: Action) -> str:
     if action.per_paycheck is None:
         return ""
     return " " + t("({amount} a paycheck)", amount=t.money(action.per_paycheck))
 
 
-def action_text(t: Text, action: Action, a: Assessment, s: Situation) -> tuple[str, str]:
+def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> tuple[str, str]:
     """(what to do, why) for one action."""
     lim = a.limits
     code = action.code
@@ -277,7 +286,7 @@ def roth_total(a: Assessment) -> tuple[Decimal, Decimal]:
     return mega, ira
 
 
-def headline(t: Text, a: Assessment) -> str:
+def headline(t: Translator, a: Assessment) -> str:
     year = a.limits.year
     if any(x.code is ActionCode.excess_contribution for x in a.actions):
         return t("Act now: you are over a {year} limit.", year=year)
@@ -302,7 +311,7 @@ def headline(t: Text, a: Assessment) -> str:
     return t("Here is what you can do in {year}.", year=year)
 
 
-def result_text(t: Text, a: Assessment, s: Situation) -> str:
+def result_text(t: Translator, a: Assessment, s: Situation) -> str:
     """The full answer: headline, numbered actions with why and source, HR message."""
     parts = [f"<b>{escape(headline(t, a))}</b>"]
     for number, action in enumerate(a.actions, 1):
@@ -320,7 +329,7 @@ def result_text(t: Text, a: Assessment, s: Situation) -> str:
     return "\n\n".join(parts)
 
 
-def verdict_text(t: Text, status: MegaBackdoor, s: Situation) -> str:
+def verdict_text(t: Translator, status: MegaBackdoor, s: Situation) -> str:
     """The first useful answer, right after the plan questions."""
     if status is MegaBackdoor.available:
         return t(
@@ -355,7 +364,7 @@ def verdict_text(t: Text, status: MegaBackdoor, s: Situation) -> str:
     )
 
 
-def room_text(t: Text, a: Assessment, paychecks: int | None) -> str | None:
+def room_text(t: Translator, a: Assessment, paychecks: int | None) -> str | None:
     """The numbers so far: the after-tax room, once it can be computed."""
     if a.after_tax_room is None:
         return None
@@ -381,7 +390,7 @@ def room_text(t: Text, a: Assessment, paychecks: int | None) -> str | None:
     )
 
 
-def chart_for(t: Text, a: Assessment, s: Situation) -> BucketChart | None:
+def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
     """The 415(c) bucket: deferrals, employer, after-tax in, room, catch-up on top."""
     if a.annual_additions_limit is None or s.elective_deferrals is None:
         return None
@@ -411,3 +420,56 @@ def chart_for(t: Text, a: Assessment, s: Situation) -> BucketChart | None:
         limit_text=t("Total limit {amount}", amount=t.money(a.annual_additions_limit)),
         footer=t("Source: {source}", source=short_title(lim.sources["annual_additions_limit"])),
     )
+
+
+def limits_text(t: Translator, year: int) -> str:
+    """A year's IRS figures with their sources, in the person's language."""
+    lim = limits_for(year)
+    src = lim.sources
+
+    def row(label: str, value: str, key: str) -> str:
+        source = src[key]
+        link = f'<a href="{escape(source.href, quote=True)}">{escape(short_title(source))}</a>'
+        return f"{label}: <b>{value}</b> ({link})"
+
+    single = lim.roth_ira_phaseout[FilingStatus.single]
+    joint = lim.roth_ira_phaseout[FilingStatus.married_joint]
+    rows = [
+        "<b>" + t("IRS figures for {year}", year=year) + "</b>",
+        row(t("401(k) deferral limit"), t.money(lim.elective_deferral), "elective_deferral_limit"),
+        row(t("Catch-up at 50+"), t.money(lim.catch_up_50), "catch_up_limit"),
+        row(
+            t("Catch-up at 60-63"),
+            t("none this year") if lim.catch_up_60_63 is None else t.money(lim.catch_up_60_63),
+            "catch_up_60_63_limit",
+        ),
+        row(
+            t("Total 401(k) limit (415(c))"),
+            t.money(lim.annual_additions),
+            "annual_additions_limit",
+        ),
+        row(t("Pay a plan can count"), t.money(lim.compensation), "compensation_limit"),
+        row(
+            t("Highly paid threshold"), t.money(lim.hce_compensation), "hce_compensation_threshold"
+        ),
+        row(t("IRA limit"), t.money(lim.ira), "ira_contribution_limit"),
+        row(t("IRA catch-up at 50+"), t.money(lim.ira_catch_up), "ira_catch_up_limit"),
+        row(
+            t("Roth IRA phase-out, single"),
+            f"{t.money(single[0])}-{t.money(single[1])}",
+            "roth_ira_phaseout_single",
+        ),
+        row(
+            t("Roth IRA phase-out, married jointly"),
+            f"{t.money(joint[0])}-{t.money(joint[1])}",
+            "roth_ira_phaseout_married_joint",
+        ),
+        row(
+            t("Roth catch-up above last year's wages of"),
+            t("not enforced this year")
+            if lim.roth_catch_up_wage_threshold is None
+            else t.money(lim.roth_catch_up_wage_threshold),
+            "roth_catch_up_wage_threshold",
+        ),
+    ]
+    return "\n".join(rows)

@@ -1,8 +1,9 @@
 """What goes in and out of the dialog: plain values, no Telegram types.
 
-Events: `Text` (typed), `Choice` (a button's callback data), `Command` (/start ...).
-Replies: HTML-safe text under Telegram's limits, rows of buttons whose callback data
-is at most 64 bytes and names the question it answers, and an optional chart.
+Events: `Typed` (an answer typed), `Choice` (a button's callback data), `Command`
+(/start ...). Replies: HTML-safe text under Telegram's limits, rows of buttons whose
+callback data is at most 64 bytes and names the question it answers, and an optional
+chart. Button data is written by `button_data` and read by `read_button`, nowhere else.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dialogs.charts import BucketChart
+    from dialogs.plans import Effect
 
 # Telegram's limits (Bot API; python-telegram-bot's constants hold the same numbers, but
 # this layer knows no Telegram library: tests/bot checks these equal PTB's constants).
@@ -23,7 +25,7 @@ CALLBACK_VERSION = "v1"
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class Typed:
     """Something the person typed."""
 
     text: str
@@ -44,7 +46,20 @@ class Command:
     args: tuple[str, ...] = ()
 
 
-Event = Text | Choice | Command
+Event = Typed | Choice | Command
+
+
+def read_message(text: str) -> Typed | Command:
+    """A message as an event: "/start abc" is a command; anything else an answer.
+
+    "/" alone or "/ " is not a command: it is re-asked like any odd answer. A command
+    addressed to a bot ("/help@megaroth_bot") is that command.
+    """
+    words = text[1:].split() if text.startswith("/") else []
+    if not words:
+        return Typed(text)
+    name, *args = words
+    return Command(name.split("@", 1)[0].lower(), tuple(args))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +95,55 @@ class Outcome:
     `replies` are sent in order. `ack` (if set) replaces the message that asked the
     question just answered, so the chat shows the answer instead of stale buttons.
     `notice` is a short line for the tapped button's callback answer (stale taps).
-    `forget` asks the carrier to erase everything stored about this person.
+    `effects` are the storage writes the event asks for (a profile saved or deleted, a
+    link start counted): the carrier applies them in the same transaction as the
+    session, so a crash applies all of them or none. `forget` asks the carrier to erase
+    everything stored about this person.
     """
 
     replies: list[Reply] = field(default_factory=list)
     ack: Reply | None = None
     notice: str | None = None
+    effects: list[Effect] = field(default_factory=list)
     forget: bool = False
 
 
-def callback(*parts: str) -> str:
-    """Callback data: 'v1:part:part'; parts are short ASCII ids."""
-    return ":".join((CALLBACK_VERSION, *parts))
+# What each kind of button carries after "v1:<kind>" (how many parts, at least-at most):
+# a:<question>:<value>  nav:<back:<question> | summary | restart | result>
+# edit:<question> (the check's summary)  pe:<question> (a profile's review)
+# plan:<action>[:<code>] (setup and /myplans)  lang:<code>
+BUTTON_KINDS: dict[str, tuple[int, int]] = {
+    "a": (2, 2),
+    "nav": (1, 2),
+    "edit": (1, 1),
+    "pe": (1, 1),
+    "plan": (1, 2),
+    "lang": (1, 1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonData:
+    """A button's callback data, read: its kind and what it names."""
+
+    kind: str
+    args: tuple[str, ...]
+
+
+def button_data(kind: str, *args: str) -> str:
+    """Callback data 'v1:kind:arg...' (short ASCII ids); `read_button` reads it back."""
+    return ":".join((CALLBACK_VERSION, kind, *args))
+
+
+def read_button(data: str) -> ButtonData | None:
+    """Callback data as written by `button_data`, or None: stale versions, other kinds,
+    the wrong number of parts and anything forged are all just not ours."""
+    version, _, rest = data.partition(":")
+    kind, *args = rest.split(":")
+    bounds = BUTTON_KINDS.get(kind)
+    if version != CALLBACK_VERSION or bounds is None or not bounds[0] <= len(args) <= bounds[1]:
+        return None
+    return ButtonData(kind, tuple(args))
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

@@ -1,8 +1,10 @@
 """One person's conversation: where it is, the answers so far, the language. JSON in/out.
 
-`Session` is a plain object because it is the transitions model (a pydantic model can't
-be one: transitions sets attributes pydantic refuses). The answers are a pydantic model,
-so a stored session is validated when it is loaded back.
+`Session` is a pydantic model, so a stored session is validated when it is loaded back.
+Its stored form carries a version (`v`); a session stored by an older version is
+migrated on load (`_migrate_v1`), so nobody loses their place across an upgrade.
+Where the conversation stands changes only through the dialog's state machine
+(dialogs/machine.py).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dialogs.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -24,7 +26,9 @@ FilingChoice = Literal[
 PayFrequency = Literal["weekly", "biweekly", "semimonthly", "monthly"]
 YesNo = Literal["yes", "no"]
 Percent = Annotated[Decimal, Field(gt=0, le=100)]
-SESSION_VERSION = 1
+SESSION_VERSION: Literal[2] = 2
+FIRST_QUESTION = "after_tax"  # where a check starts (the check catalog's first question)
+REVIEW = "review"  # the setup's overview of a profile's answers
 
 
 class MatchFormula(BaseModel):
@@ -52,6 +56,13 @@ class MatchFormula(BaseModel):
         if self.rate == 0 and self.nonelective == 0:
             raise ValueError("a formula with no match and no nonelective is just $0")
         return self
+
+    @classmethod
+    def from_tiers(cls, tiers: tuple[tuple[Decimal, Decimal], ...]) -> MatchFormula:
+        """A parsed match of one or two `(rate %, width %)` tiers."""
+        (rate, up_to), *rest = tiers
+        next_rate, next_up_to = rest[0] if rest else (Decimal(0), Decimal(0))
+        return cls(rate=rate, up_to=up_to, next_rate=next_rate, next_up_to=next_up_to)
 
     @property
     def tiers(self) -> tuple[tuple[Decimal, Decimal], ...]:
@@ -126,79 +137,82 @@ class Profile(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
 
 
-class Session:
-    """The transitions model for one chat: bound to the shared machine for one event."""
+class Place(BaseModel):
+    """Where a flow stands: its state, and the questions asked on the way (for Back)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     state: str
+    history: list[str] = Field(default_factory=list)
 
-    def __init__(
-        self,
-        state: str,
-        answers: Answers | None = None,
-        lang: str = DEFAULT_LANGUAGE,
-        lang_chosen: bool = False,
-        history: list[str] | None = None,
-        milestones: set[str] | None = None,
-        profile: Profile | None = None,
-        catalog: str = "check",
-        draft: PlanAnswers | None = None,
-        editing: str | None = None,
-        paused: dict[str, Any] | None = None,
-    ) -> None:
-        self.state = state
-        self.answers = answers if answers is not None else Answers()
-        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-        self.lang_chosen = lang_chosen
-        self.history = history if history is not None else []
-        self.milestones = milestones if milestones is not None else set()
-        self.profile = profile
-        self.catalog = catalog  # "check", or "newplan" while an HR profile is set up
-        self.draft = draft  # the profile being set up
-        self.editing = editing  # the code of the profile being edited (None: a new one)
-        self.paused = paused  # the check's state and history while a profile is set up
+
+class Setup(BaseModel):
+    """An HR plan profile being set up or edited, and where the check was meanwhile."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    draft: PlanAnswers = Field(default_factory=PlanAnswers)
+    editing: str | None = None  # the code of the profile being edited (None: a new one)
+    paused: Place  # the person's own check, resumed when the setup ends
+
+
+class Session(BaseModel):
+    """One person's conversation. `state` and `history` belong to the flow under way:
+    the check, or the HR setup while `setup` is set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    v: Literal[2] = SESSION_VERSION
+    state: str = FIRST_QUESTION
+    history: list[str] = Field(default_factory=list)
+    answers: Answers = Field(default_factory=Answers)
+    lang: str = DEFAULT_LANGUAGE
+    lang_chosen: bool = False
+    milestones: set[str] = Field(default_factory=set)
+    profile: Profile | None = None
+    setup: Setup | None = None
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _spoken(cls, lang: object) -> object:
+        return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("v") == 1:
+            return _migrate_v1(data)
+        return data
 
     def to_json(self) -> str:
         """Everything needed to resume exactly here, as JSON (Decimals as strings)."""
-        return json.dumps(
-            {
-                "v": SESSION_VERSION,
-                "state": self.state,
-                "answers": self.answers.model_dump(mode="json", exclude_none=True),
-                "lang": self.lang,
-                "lang_chosen": self.lang_chosen,
-                "history": self.history,
-                "milestones": sorted(self.milestones),
-                "profile": None if self.profile is None else self.profile.model_dump(mode="json"),
-                "catalog": self.catalog,
-                "draft": None
-                if self.draft is None
-                else self.draft.model_dump(mode="json", exclude_none=True),
-                "editing": self.editing,
-                "paused": self.paused,
-            },
-            separators=(",", ":"),
-            sort_keys=True,
-        )
+        return self.model_dump_json(exclude_none=True)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Session:
         """Load a stored session; raises ValueError if it is not one we wrote."""
         data = json.loads(text)
-        if not isinstance(data, dict) or data.get("v") != SESSION_VERSION:
-            raise ValueError("not a megaroth session of a known version")
-        profile = data.get("profile")
-        draft = data.get("draft")
-        paused = data.get("paused")
-        return cls(
-            state=str(data["state"]),
-            answers=Answers.model_validate(data.get("answers", {})),
-            lang=str(data.get("lang", DEFAULT_LANGUAGE)),
-            lang_chosen=bool(data.get("lang_chosen", False)),
-            history=[str(x) for x in data.get("history", [])],
-            milestones={str(x) for x in data.get("milestones", [])},
-            profile=None if profile is None else Profile.model_validate(profile),
-            catalog=str(data.get("catalog", "check")),
-            draft=None if draft is None else PlanAnswers.model_validate(draft),
-            editing=None if data.get("editing") is None else str(data["editing"]),
-            paused=paused if isinstance(paused, dict) else None,
-        )
+        if not isinstance(data, dict) or "v" not in data:
+            raise ValueError("not a megaroth session")
+        return cls.model_validate(data)  # pydantic's ValidationError is a ValueError
+
+
+def _migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A session stored by version 1: the setup's fields lived beside the check's, with
+    a `catalog` string and an untyped `paused` dict; the setup's review state was "done"."""
+    known = ("state", "history", "answers", "lang", "lang_chosen", "milestones", "profile")
+    migrated: dict[str, Any] = {key: data[key] for key in known if data.get(key) is not None}
+    migrated["v"] = SESSION_VERSION
+    if data.get("catalog") == "newplan":
+        paused = data["paused"] if isinstance(data.get("paused"), dict) else {}
+        migrated["setup"] = {
+            "draft": data.get("draft") or {},
+            "editing": data.get("editing"),
+            "paused": {
+                "state": paused.get("state") or FIRST_QUESTION,
+                "history": paused.get("history") or [],
+            },
+        }
+        if migrated.get("state") == "done":
+            migrated["state"] = REVIEW
+    return migrated

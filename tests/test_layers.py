@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,26 @@ def test_rules_does_not_load_ui_libraries_at_runtime() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+def _imported_names(path: Path, root: str) -> list[tuple[str, str, int]]:
+    """(module, name, line) for every `from root... import name` in a file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] == root:
+                found += [(node.module, alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(a.name, "", node.lineno) for a in node.names if a.name.startswith(root)]
+    return found
+
+
+@pytest.mark.parametrize(("package", "below"), [("bot", "dialogs")])
+def test_a_layer_uses_only_the_public_names_of_the_one_below(package: str, below: str) -> None:
+    """`bot` imports `from dialogs import X` with X in dialogs.__all__; nothing deeper."""
+    public = set(importlib.import_module(below).__all__)
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for module, name, line in _imported_names(path, below):
+            where = f"{path.relative_to(ROOT)}:{line}"
+            assert module == below, f"{where} imports from {module}, not {below}"
+            assert name in public, f"{where} imports {name}, not in {below}.__all__"

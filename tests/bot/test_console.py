@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.console import parse_line, plain, run
-from dialogs.replies import Button, Choice, Command, Text
+from dialogs.replies import Button, Choice, Command, Typed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,10 +23,10 @@ def test_plain_text_keeps_link_addresses_and_unescapes() -> None:
 def test_lines_become_events() -> None:
     buttons = [Button("Yes", "v1:a:after_tax:yes"), Button("No", "v1:a:after_tax:no")]
     assert parse_line("2", buttons) == Choice("v1:a:after_tax:no")
-    assert parse_line("3", buttons) == Text("3")  # not a button: an answer
+    assert parse_line("3", buttons) == Typed("3")  # not a button: an answer
     assert parse_line("/limits 2025", buttons) == Command("limits", ("2025",))
     assert parse_line("  ", buttons) is None
-    assert parse_line("150k", buttons) == Text("150k")
+    assert parse_line("150k", buttons) == Typed("150k")
 
 
 def test_whole_conversation_piped(tmp_path: Path) -> None:

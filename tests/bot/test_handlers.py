@@ -41,8 +41,8 @@ from bot.config import Settings
 from bot.ops import RedactToken
 from bot.store import Store
 from dialogs import replies
-from dialogs.i18n import Text as Translate
-from dialogs.replies import Choice, Command, Text
+from dialogs.i18n import Translator as Translate
+from dialogs.replies import Choice, Command, Typed
 from dialogs.session import Session
 
 TOKEN = "987654321:AAH-fake_token-for-handler-tests-xyz"
@@ -591,7 +591,7 @@ async def test_dialog_bug_gets_an_apology_and_keeps_the_session(
     real_handle = conversation.handle
 
     def buggy(session: Session, event: Any, *args: Any, **kwargs: Any) -> Any:
-        if event == Text("185000"):
+        if event == Typed("185000"):
             raise ZeroDivisionError("185000 / 0")
         return real_handle(session, event, *args, **kwargs)
 
@@ -612,7 +612,7 @@ async def test_handler_crash_goes_to_on_error_and_other_chats_are_served(
     real = conversation.handle_safely  # what bot.app imported
 
     def crashing(session: Session, event: Any, *args: Any, **kwargs: Any) -> Any:
-        if event == Text("185000"):
+        if event == Typed("185000"):
             raise RuntimeError("could not parse 185000")
         return real(session, event, *args, **kwargs)
 
@@ -857,9 +857,9 @@ def _message(text: str | None, **extra: Any) -> Update:
         ("/start@megaroth_bot", Command("start")),
         ("/limits@Megaroth_Bot 2026", Command("limits", ("2026",))),
         ("/start  abc   def", Command("start", ("abc", "def"))),
-        ("/", Text("/")),
-        ("185k", Text("185k")),
-        ("  not /a command", Text("  not /a command")),
+        ("/", Typed("/")),
+        ("185k", Typed("185k")),
+        ("  not /a command", Typed("  not /a command")),
     ],
 )
 def test_event_of_text_and_commands(text: str, event: Any) -> None:
@@ -877,8 +877,8 @@ def test_event_of_non_text_messages_is_empty_text() -> None:
         "is_video": False,
     }
     photo = [{"file_id": "p", "file_unique_id": "pu", "width": 1, "height": 1}]
-    assert event_of(_message(None, sticker=sticker)) == Text("")
-    assert event_of(_message(None, photo=photo, caption="185000")) == Text("")
+    assert event_of(_message(None, sticker=sticker)) == Typed("")
+    assert event_of(_message(None, photo=photo, caption="185000")) == Typed("")
 
 
 def test_event_of_callbacks_and_ignored_updates() -> None:
@@ -896,7 +896,7 @@ def test_event_of_callbacks_and_ignored_updates() -> None:
 
 @pytest.mark.parametrize("text", ["/ ", "/\n", "/\u2003", "/\x1c"])
 def test_event_of_slash_then_whitespace_is_an_answer(text: str) -> None:
-    assert event_of(_message(text)) == Text(text)
+    assert event_of(_message(text)) == Typed(text)
 
 
 def test_dialog_limits_are_telegrams() -> None:

@@ -152,14 +152,14 @@ async def test_a_failing_job_runs_again_and_stop_still_clears_the_heartbeat(
 
 def test_forged_tap_kinds_stay_out_of_logs() -> None:
     from bot.app import event_name
-    from dialogs.replies import Choice, Command, Text
+    from dialogs.replies import Choice, Command, Typed
 
     assert event_name(Choice("v1:a:age:40")) == "tap:a"
     assert event_name(Choice("v1:185000 salary:x")) == "tap:other"
     assert event_name(Choice("anything at all")) == "tap:other"
     assert event_name(Command("start", ("code",))) == "command:start"
     assert event_name(Command("mysalaryis185000")) == "command:other"
-    assert event_name(Text("185000")) == "answer"
+    assert event_name(Typed("185000")) == "answer"
 
 
 def test_backup_into_a_missing_folder_is_one_line(

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.memory import MemoryPlanBook
 from bot.store import Store
-from dialogs.plans import MemoryPlanBook, PlanBook, PlanProfile, new_code
+from dialogs.plans import PlanBook, PlanProfile, new_code
 from dialogs.session import MatchFormula, PlanAnswers
 
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from bot.memory import MemoryPlanBook
 from dialogs.conversation import handle, new_session
 from dialogs.plans import Services
-from dialogs.replies import Choice, Command, Event, Outcome, Text
+from dialogs.replies import Choice, Command, Event, Outcome, Typed
 from dialogs.session import Session
 
 TODAY = dt.date(2026, 11, 29)
@@ -23,7 +24,8 @@ def plain(text: str) -> str:
 
 @dataclass
 class Chat:
-    """A person chatting: every event goes through dialogs.conversation.handle."""
+    """A person chatting: every event goes through dialogs.conversation.handle, and its
+    storage effects are applied to the plan book lent in `services` (as a carrier does)."""
 
     session: Session
     today: dt.date = TODAY
@@ -32,6 +34,8 @@ class Chat:
 
     def send(self, event: Event) -> Outcome:
         outcome = handle(self.session, event, self.today, self.services)
+        if self.services is not None and isinstance(self.services.plans, MemoryPlanBook):
+            self.services.plans.apply(outcome.effects)
         self.outcomes.append(outcome)
         # Round-trip through JSON after every event, as the bot's store does.
         self.session = Session.from_json(self.session.to_json())
@@ -41,7 +45,7 @@ class Chat:
         return self.send(Choice(f"v1:a:{question}:{value}"))
 
     def type(self, text: str) -> Outcome:
-        return self.send(Text(text))
+        return self.send(Typed(text))
 
     def command(self, name: str, *args: str) -> Outcome:
         return self.send(Command(name, args))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from dialogs.i18n import LANGUAGES, LOCALES_DIR, Text, negotiate, translations
+from dialogs.i18n import LANGUAGES, LOCALES_DIR, Translator, negotiate, translations
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -66,7 +66,7 @@ def test_placeholders_and_tags_match(lang: str) -> None:
 
 
 def test_spanish_plural_forms_are_all_used() -> None:
-    t = Text("es")
+    t = Translator("es")
     one = t.plural(
         "That spreads it over the {n} paycheck left.",
         "That spreads it over the {n} paychecks left.",

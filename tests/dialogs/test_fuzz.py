@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from dialogs.catalog import CHECK
 from dialogs.conversation import COMMANDS, handle, new_session
-from dialogs.replies import MAX_CALLBACK_DATA, MAX_TEXT, Choice, Command, Outcome, Text
+from dialogs.replies import MAX_CALLBACK_DATA, MAX_TEXT, Choice, Command, Outcome, Typed
 from dialogs.session import Session
 
 values = st.sampled_from(
@@ -34,7 +34,7 @@ commands = st.builds(
     st.sampled_from([*COMMANDS, "back", "bogus", "START", ""]),
     st.lists(st.text(max_size=20), max_size=3).map(tuple),
 )
-events = st.one_of(st.builds(Text, typed), st.builds(Choice, callback_data), commands)
+events = st.one_of(st.builds(Typed, typed), st.builds(Choice, callback_data), commands)
 
 
 def _check(outcome: Outcome) -> None:

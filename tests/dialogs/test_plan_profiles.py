@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.catalog import PLAN_QUESTIONS
-from dialogs.conversation import assessment_of, new_session, paychecks_left, situation_from
+from bot.memory import MemoryPlanBook
+from dialogs.catalog import PLAN_QUESTIONS, to_situation
+from dialogs.conversation import assessment_of, new_session, paychecks_left
 from dialogs.machine import DONE
 from dialogs.plans import (
     CODE,
-    MemoryPlanBook,
     PlanProfile,
     Services,
     check_answers,
@@ -92,8 +92,7 @@ def test_newplan_saves_what_hr_said_and_hands_out_a_link(hr: Chat, book: MemoryP
         plan_nonelective=Decimal(3), plan_frequency="biweekly",
         plan_contact="benefits@acme.example",
     )  # fmt: skip
-    assert hr.session.catalog == "check"  # back to their own check
-    assert hr.session.draft is None
+    assert hr.session.setup is None  # back to their own check, the draft dropped
 
 
 def test_setup_offers_no_not_sure_and_refuses_it_typed(hr: Chat) -> None:
@@ -106,8 +105,8 @@ def test_setup_offers_no_not_sure_and_refuses_it_typed(hr: Chat) -> None:
     assert not any("unsure" in b for b in buttons(out))
     out = hr.send(Choice("v1:a:plan_after_tax:unsure"))  # a forged button
     assert out.notice is not None
-    assert hr.session.draft is not None
-    assert hr.session.draft.plan_after_tax is None
+    assert hr.session.setup is not None
+    assert hr.session.setup.draft.plan_after_tax is None
 
 
 def test_a_plan_without_after_tax_skips_conversion_questions(
@@ -161,7 +160,7 @@ def test_the_allow_list_limits_who_sets_up_profiles(book: MemoryPlanBook) -> Non
     outsider = chat_for(book, STRANGER_ID, may_create_plans=False)
     out = outsider.command("newplan")
     assert "limited to people this bot's operator has allowed" in plain(out.replies[0].text)
-    assert outsider.session.catalog == "check"
+    assert outsider.session.setup is None
 
 
 def test_myplans_lists_counts_and_only_the_creators(hr: Chat, book: MemoryPlanBook) -> None:
@@ -195,7 +194,7 @@ def test_someone_else_cannot_touch_a_profile(hr: Chat, book: MemoryPlanBook, act
     out = stranger.send(Choice(f"v1:plan:{action}:{code}"))
     assert "isn't yours to change" in (out.notice or "")
     assert book.get_plan(code) is not None
-    assert stranger.session.catalog == "check"
+    assert stranger.session.setup is None
     assert not book.delete_plan(code, STRANGER_ID)  # the book checks the owner too
 
 
@@ -257,7 +256,7 @@ def test_the_match_follows_pay_above_the_401a17_limit(book: MemoryPlanBook) -> N
     employee.type("40")
     employee.type("$500,000")
     employee.tap("deferrals", "max")
-    situation = situation_from(employee.session.answers, 2026)
+    situation = to_situation(employee.session.answers, 2026)
     # 2026 401(a)(17) pay cap $360,000; deferring $24,500 of $500,000 = 4.9% >= 4%:
     # 100% x 4% x $360,000 = $14,400.
     assert situation.employer_contributions == Decimal("14400.00")
@@ -309,7 +308,7 @@ def test_cancelling_an_edit_changes_nothing(hr: Chat, book: MemoryPlanBook) -> N
     hr.type("Renamed plan")
     hr.send(Choice("v1:plan:cancel"))
     assert book.plans[code].name == "Acme 401(k)"
-    assert hr.session.catalog == "check"
+    assert hr.session.setup is None
 
 
 def test_a_deleted_profile_says_so_in_one_line(hr: Chat, book: MemoryPlanBook) -> None:
@@ -385,7 +384,7 @@ def test_setting_up_mid_check_comes_back_to_the_check(hr: Chat) -> None:
     hr.tap("after_tax", "yes")
     hr.tap("conversion", "in_plan")
     set_up_acme(hr)
-    assert hr.session.catalog == "check"
+    assert hr.session.setup is None
     assert hr.session.state == "auto_convert"
     assert hr.session.history == ["after_tax", "conversion"]
 
@@ -403,7 +402,7 @@ def test_commands_during_setup(hr: Chat) -> None:
     assert hr.session.state == "plan_name"
     out = hr.command("cancel")
     assert "nothing was saved" in plain(out.replies[0].text)
-    assert hr.session.catalog == "check"
+    assert hr.session.setup is None
     out = hr.command("cancel")
     assert "There's nothing to cancel." in plain(out.replies[0].text)
 
@@ -490,8 +489,8 @@ def test_a_plan_may_be_called_like_a_button(hr: Chat, name: str) -> None:
     out = hr.type(name)
     assert out.ack is not None
     assert out.ack.text.endswith(f"<b>→ {name}</b>")
-    assert hr.session.draft is not None
-    assert hr.session.draft.plan_name == name
+    assert hr.session.setup is not None
+    assert hr.session.setup.draft.plan_name == name
 
 
 def test_a_command_with_words_does_not_throw_a_draft_away(hr: Chat) -> None:
@@ -499,9 +498,8 @@ def test_a_command_with_words_does_not_throw_a_draft_away(hr: Chat) -> None:
     hr.type("Acme 401(k)")
     hr.command("newplan", "again")
     hr.command("summary", "please")
-    assert hr.session.catalog == "newplan"
-    assert hr.session.draft is not None
-    assert hr.session.draft.plan_name == "Acme 401(k)"
+    assert hr.session.setup is not None
+    assert hr.session.setup.draft.plan_name == "Acme 401(k)"
 
 
 def test_editing_another_profile_mid_setup_says_the_draft_was_dropped(hr: Chat) -> None:
@@ -510,7 +508,8 @@ def test_editing_another_profile_mid_setup_says_the_draft_was_dropped(hr: Chat) 
     hr.type("Half-done plan")
     out = hr.send(Choice(f"v1:plan:edit:{code}"))
     assert "The plan you were setting up was not saved." in plain(out.replies[0].text)
-    assert hr.session.editing == code
+    assert hr.session.setup is not None
+    assert hr.session.setup.editing == code
 
 
 def test_cancel_after_the_result_is_one_line(chat_en: Chat) -> None:
@@ -551,7 +550,7 @@ def test_an_employee_types_the_safe_harbor_match(chat_en: Chat) -> None:
     chat.type("$6,000")  # 4% of pay
     out = chat.type("100% of the first 3% and 50% of the next 2%")
     assert "then 50% of the next 2%" in plain(out.ack.text if out.ack else "")
-    situation = situation_from(chat.session.answers, 2026)
+    situation = to_situation(chat.session.answers, 2026)
     # 100% x 3% x $150,000 = $4,500, + 50% x (4% - 3%) x $150,000 = $750: $5,250.
     assert situation.employer_contributions == Decimal("5250.00")
 
@@ -574,5 +573,5 @@ def test_hr_sets_up_a_two_tier_match(hr: Chat, book: MemoryPlanBook) -> None:
     employee.type("40")
     employee.type("$100,000")
     employee.tap("deferrals", "max")  # 24.5% of pay: both tiers full
-    situation = situation_from(employee.session.answers, 2026)
+    situation = to_situation(employee.session.answers, 2026)
     assert situation.employer_contributions == Decimal("4000.00")  # $3,000 + $1,000

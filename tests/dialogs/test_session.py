@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dialogs.conversation import handle
+from dialogs.replies import Typed
 from dialogs.session import Answers, MatchFormula, Profile, Session
 
 
 def test_round_trip_keeps_everything() -> None:
     session = Session(
-        "employer",
-        Answers(
+        state="employer",
+        answers=Answers(
             after_tax="yes", conversion="both", tax_year=2026, age=61, pay=Decimal("200000.50"),
             deferrals="max", employer=MatchFormula(rate=Decimal(50), up_to=Decimal(6)),
             magi="pay", tax_rate=Decimal("0.32"),
@@ -37,7 +41,16 @@ def test_round_trip_keeps_everything() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "null", "[]", '{"v": 99}', '{"v":1,"state":"x","answers":{"age":7}}', "{"],
+    [
+        "",
+        "null",
+        "[]",
+        "{}",
+        '{"v": 99}',
+        '{"v":1,"state":"x","answers":{"age":7}}',
+        "{",
+        '{"v":2,"state":"pay","setup":{"draft":{}}}',  # a setup with no paused place
+    ],
 )
 def test_corrupt_sessions_are_refused(text: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - json's and pydantic's errors both
@@ -56,5 +69,45 @@ def test_corrupt_sessions_are_refused(text: str) -> None:
     )
 )
 def test_any_answers_round_trip(answers: Answers) -> None:
-    session = Session("pay", answers)
+    session = Session(state="pay", answers=answers)
     assert Session.from_json(session.to_json()).answers == answers
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sessions_v1.json"
+V1 = json.loads(FIXTURES.read_text(encoding="utf-8"))  # stored by version 1 (2026-12-01)
+
+
+@pytest.mark.parametrize("name", sorted(V1))
+def test_sessions_stored_by_version_1_still_load(name: str) -> None:
+    session = Session.from_json(json.dumps(V1[name]))
+    assert session.v == 2
+    assert Session.from_json(session.to_json()) == session
+    old = V1[name]
+    assert session.lang == old["lang"]
+    assert session.answers.model_dump(mode="json", exclude_none=True) == old["answers"]
+    assert sorted(session.milestones) == old["milestones"]
+    if old["catalog"] == "newplan":
+        assert session.setup is not None
+        assert session.setup.paused.state == old["paused"]["state"]
+        assert session.setup.paused.history == old["paused"]["history"]
+        assert session.setup.editing == old.get("editing")
+        assert session.setup.draft.model_dump(mode="json", exclude_none=True) == old["draft"]
+        assert session.state == ("review" if old["state"] == "done" else old["state"])
+    else:
+        assert session.setup is None
+        assert (session.state, session.history) == (old["state"], old["history"])
+
+
+def test_a_version_1_session_goes_on_where_it_was() -> None:
+    """Mid-check in Spanish: the next answer is taken and the one after is asked."""
+    session = Session.from_json(json.dumps(V1["check_midway_es"]))
+    assert session.state == "after_tax_in"
+    outcome = handle(session, Typed("0"), dt.date(2026, 11, 29))
+    assert session.state == "paychecks"
+    assert "cheques" in outcome.replies[-1].text
+
+
+def test_a_version_1_setup_review_resumes_at_the_review() -> None:
+    session = Session.from_json(json.dumps(V1["setup_editing_review"]))
+    outcome = handle(session, Typed("hello"), dt.date(2026, 11, 29))
+    assert "Tap an answer to change it, or Save." in outcome.replies[0].text
