@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
-    bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] = "megaroth_bot"
+    bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     plans_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         if not all(part.isdigit() for part in ids):
             raise ValueError("must be Telegram user ids, like 123456789,987654321")
         return frozenset(int(part) for part in ids)
+
+    @field_validator("bot_username", mode="before")
+    @classmethod
+    def _no_username(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("base_url")
     @classmethod

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -64,6 +65,12 @@ def parse_line(line: str, buttons: list[Button]) -> Event | None:
     if line.isdigit() and 1 <= int(line) <= len(buttons) and len(line) <= 3:
         return Choice(buttons[int(line) - 1].data)
     return read_message(line)
+
+
+def share_link(username: str | None, code: str) -> str:
+    """The bot's deep link for a profile when its username is set; else the command
+    that opens the profile here (a made-up username could be someone else's bot)."""
+    return f"/start {code}" if username is None else create_deep_linked_url(username, code)
 
 
 class Console:
@@ -140,12 +147,13 @@ def run(
     book = MemoryPlanBook()
     for profile in curated or ():
         book.save_plan(profile)
-    username = settings.bot_username if settings is not None else "megaroth_bot"
+    username = settings.bot_username if settings is not None else None
     services = Services(
         plans=book,
         user_id=CONSOLE_USER_ID,
-        link=lambda code: create_deep_linked_url(username, code),
+        link=partial(share_link, username),
         retention_days=settings.retention_days if settings is not None else 30,
+        ephemeral_plans=True,
     )
     console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang, services, book)
     interactive = stdin.isatty()

@@ -41,12 +41,16 @@ def command_menu(lang: str) -> list[tuple[str, str]]:
 
 
 def help_text(t: Translator) -> str:
+    """What I do, and every command (tests/dialogs check none is left out)."""
     return t(
         "I ask a few questions about your 401(k) and your numbers, then tell you what to do "
         "next. Tap a button or type an answer like <i>150k</i>.\n\n"
-        "/summary: your answers, to change any\n/restart: start over\n"
-        "/language: English or Spanish\n/limits 2026: a year's IRS figures with sources\n"
-        "/privacy: what I keep\n/forget: erase everything about you"
+        "/back: the question before\n/summary: your answers, to change any\n"
+        "/restart: start over\n/language: English or Spanish\n"
+        "/limits 2026: a year's IRS figures with sources\n/privacy: what I keep\n"
+        "/forget: erase everything about you\n\n"
+        "For benefits teams: /newplan sets up your plan's link, /myplans lists your links, "
+        "/cancel stops a setup."
     )
 
 

@@ -43,6 +43,7 @@ class Kind(StrEnum):
     rate = "rate"
     percent = "percent"
     text = "text"
+    contact = "contact"  # an email address or an https:// web address
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,16 +227,17 @@ def paychecks_left(frequency: str, year: int, today: dt.date) -> int:
 
 def plan_greeting(t: Translator, profile: Profile) -> str:
     """Who answered the plan questions, and when: so the person knows what they rely on."""
-    if profile.verified:
+    if profile.verified:  # curated by the bot's operator: the only profiles vouched for
         text = t(
-            "Checking with <b>{plan}</b>'s settings, as provided by this bot's operator "
-            "on {date}.",
+            "Checking with <b>{plan}</b>'s settings, as set up by its benefits team and "
+            "checked by this bot's operator on {date}.",
             plan=escape(profile.name),
             date=t.date(profile.as_of),
         )
     else:
         text = t(
-            "Checking with <b>{plan}</b>'s settings, as set up by its benefits team on {date}.",
+            "Checking with <b>{plan}</b>'s settings, as set up on {date} by the person who "
+            "shared this link (not checked by anyone else).",
             plan=escape(profile.name),
             date=t.date(profile.as_of),
         )
@@ -251,9 +252,13 @@ def plan_greeting(t: Translator, profile: Profile) -> str:
 
 def welcome_text(t: Translator, profile: Profile | None) -> str:
     text = t(
-        "Hi! In about two minutes I'll tell you whether you can do a <b>mega backdoor "
-        "Roth</b>: extra after-tax money in your 401(k), moved to Roth. Then what to do next, "
-        "with the IRS's figures and sources."
+        "Hi! I'll tell you whether you can do a <b>mega backdoor Roth</b>: extra after-tax "
+        "money in your 401(k), moved to Roth. Then what to do next, with the IRS's figures "
+        "and sources. It takes about 15 questions, five minutes or so."
+    )
+    text += "\n\n" + t(
+        "Good to have at hand: your pay, what you defer into the 401(k), your employer's "
+        "match, your IRA balances and last year's W-2."
     )
     text += "\n\n" + t(
         "This is educational information, not tax advice; where a lot is at stake, a tax "
@@ -411,6 +416,7 @@ def command(turn: Turn, cmd: Command) -> None:
         turn.say(limits_reply(turn, cmd.args))
     else:
         turn.say(Reply(text=t("I don't know that command.") + "\n\n" + help_text(t)))
+        turn.say(engine.ask(turn))
 
 
 def choice(turn: Turn, data: str) -> None:
@@ -468,9 +474,12 @@ def handle(
     else:
         engine.typed(turn, event.text)
     outcome = turn.outcome
-    if turn.left_setup and session.setup is None and not any(r.asks for r in outcome.replies):
-        # Out of the setup: show the person's own check again, so a typed answer
-        # answers a question they can see.
+    started = session.history or session.state != engine.first_needed(CHECK_FLOW, session.answers)
+    left = turn.left_setup and session.setup is None
+    if left and started and not any(r.asks for r in outcome.replies):
+        # Out of the setup, back to a check under way: show it again, so a typed answer
+        # answers a question they can see. (Someone who only set up a plan is not put
+        # into a check they never started.)
         t = turn.t
         if session.state == DONE:
             line = t("Your own check's result is still here: /summary shows your answers.")

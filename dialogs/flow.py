@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from dialogs import parsing
 from dialogs.catalog import Kind, Question, max_deferrals
 from dialogs.i18n import N_, Translator
-from dialogs.plans import Services
+from dialogs.plans import Services, contact_of
 from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Outcome, Reply, button_data
 from dialogs.session import MatchFormula, Session
 from rules import limits_for, supported_years
@@ -200,7 +200,7 @@ def answer_label(
     t: Translator, question: Question, value: object, answers: BaseModel, year: int
 ) -> str:
     """How an answer reads back in the overview and in the acknowledgement."""
-    if question.kind is Kind.text:  # a plan called "max" is a name, not a button
+    if question.kind in (Kind.text, Kind.contact):  # a plan called "max" is just a name
         return escape(str(value))
     for option in question.options:
         if option.value == str(value) and question.kind is not Kind.money:
@@ -427,6 +427,11 @@ def parse_answer(turn: Turn, question: Question, raw: str) -> object:
             return option_value(question, option)
         if question.kind is Kind.text:
             return clean_text(raw, int(question.extra.get("max_length", MAX_TEXT_ANSWER)))
+        if question.kind is Kind.contact:
+            try:
+                return contact_of(clean_text(raw, MAX_TEXT_ANSWER))
+            except ValueError:
+                raise Invalid(question.example) from None
         if question.kind is Kind.money:
             return parsing.parse_amount(raw, lang)
         if question.kind is Kind.match:

@@ -140,14 +140,16 @@ SETUP: tuple[Question, ...] = (
     ),
     Question(
         "plan_contact",
-        Kind.text,
+        Kind.contact,
         N_(
             "Last one: where should people go with questions about the plan? An email or "
             "an intranet page, like <i>benefits@acme.com</i>."
         ),
-        N_("Type an email or a web address, in up to 200 characters."),
+        N_(
+            "Type an email address like benefits@acme.com, or a web address that starts "
+            "with https://, like https://intranet.acme.com/401k."
+        ),
         N_("Questions to"),
-        extra={"max_length": 200},
     ),
 )
 
@@ -276,14 +278,17 @@ def cancel(turn: Turn) -> None:
 
 
 def share_reply(t: Translator, services: Services, profile: PlanProfile, intro: str) -> Reply:
+    """The link to share; its QR code when it is a web link (in the terminal it is the
+    /start command that opens the profile there)."""
     link = services.link(profile.code)
-    text = (
-        f"{intro}\n\n{escape(link)}\n\n"
-        + t("The QR code below holds the same link, for posters and slides.")
-        + " "
-        + t("/myplans lists your plans, with buttons to edit or delete them.")
-    )
-    return Reply(text=text, qr=link)
+    qr = link if link.startswith("https://") else None
+    lines = [intro, escape(link)]
+    if qr is not None:
+        lines.append(t("The QR code below holds the same link, for posters and slides."))
+    if services.ephemeral_plans:
+        lines.append(t("This terminal keeps the profile only until you close it."))
+    lines.append(t("/myplans lists your plans, with buttons to edit or delete them."))
+    return Reply(text="\n\n".join(lines), qr=qr)
 
 
 # ---------------------------------------------------------------- /myplans and its buttons

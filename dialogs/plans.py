@@ -27,6 +27,19 @@ CODE_BYTES = 12  # 96 random bits; token_urlsafe gives 16 characters of A-Z a-z 
 CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what a profile code looks like
 
 
+_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"'.]+(\.[^@\s<>\"'.]+)+")
+_WEB = re.compile(r"https://[^/\s<>\"'.]+(\.[^/\s<>\"'.]+)+(/\S*)?")
+
+
+def contact_of(text: str) -> str:
+    """Where people ask about the plan: an email address or an https:// web address,
+    nothing else (a profile's contact is shown to everyone who opens its link)."""
+    contact = text.strip()
+    if len(contact) > 200 or not (_EMAIL.fullmatch(contact) or _WEB.fullmatch(contact)):
+        raise ValueError("must be an email like benefits@acme.com or an https:// address")
+    return contact
+
+
 def new_code() -> str:
     return secrets.token_urlsafe(CODE_BYTES)
 
@@ -105,6 +118,7 @@ class Services:
     may_create_plans: bool = True
     link: Callable[[str], str] = _share_link  # the deep link for a code
     retention_days: int = 30  # how long an idle conversation is kept (for /privacy)
+    ephemeral_plans: bool = False  # profiles last only as long as the carrier (the terminal)
 
 
 def check_answers(plan: PlanAnswers) -> dict[str, Any]:
@@ -193,6 +207,11 @@ class CuratedPlan(BaseModel):
     pay_frequency: PayFrequency
     contact: str = Field(min_length=1, max_length=200)
     updated: dt.date
+
+    @field_validator("contact")
+    @classmethod
+    def _reachable(cls, value: str) -> str:
+        return contact_of(value)
 
     @field_validator("after_tax_cap_percent", "nonelective_percent", mode="before")
     @classmethod

@@ -345,8 +345,9 @@ def verdict_text(t: Translator, status: MegaBackdoor, s: Situation) -> str:
         )
     if status is MegaBackdoor.at_separation:
         return t(
-            "<b>Half open:</b> your plan takes after-tax money but can't move it to Roth while "
-            "you work there, so it would wait until you leave. Let's see your other options "
+            "<b>Not while you work there.</b> Your plan takes after-tax money, but it can't "
+            "be moved to Roth until you leave this job: it would sit in the plan meanwhile, "
+            "and what it earns there is taxed when it moves. Let's see your other options "
             "and your numbers."
         )
     plan = s.plan

@@ -209,8 +209,8 @@ def test_a_link_skips_the_plan_questions_and_greets_with_the_plan(
     out = employee.command("start", code)
     greeting = plain(out.replies[0].text)
     assert (
-        "Checking with Acme 401(k)'s settings, as set up by its benefits team on "
-        "November 29, 2026." in greeting
+        "Checking with Acme 401(k)'s settings, as set up on November 29, 2026 by the "
+        "person who shared this link (not checked by anyone else)." in greeting
     )
     assert "Questions about the plan: benefits@acme.example" in greeting
     assert employee.session.state == "tax_year"  # no plan question asked

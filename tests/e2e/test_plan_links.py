@@ -109,7 +109,8 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         stub.push_command(EMPLOYEE, "start", code, language_code="en")
         await stub.wait_for(lambda: "Which tax year" in seen(stub, EMPLOYEE), timeout=20)
         text = seen(stub, EMPLOYEE)
-        assert "Checking with Acme 401(k)'s settings, as set up by its benefits team" in text
+        assert "Checking with Acme 401(k)'s settings, as set up on" in text
+        assert "by the person who shared this link (not checked by anyone else)" in text
         assert "accept after-tax contributions?" not in text  # the plan question never came
         await tap(stub, EMPLOYEE, "v1:a:tax_year:2026")
         assert "mega backdoor Roth is open to you" in seen(stub, EMPLOYEE)
@@ -197,6 +198,9 @@ async def test_curated_profiles_are_marked_verified(stub: StubServer, tmp_path: 
     async with bot_process(stub, tmp_path / "bot.db", MEGAROTH_PLANS_FILE=str(plans)) as process:
         stub.push_command(EMPLOYEE, "start", "Zt0n6bq1d9QmV3xW", language_code="en")
         await stub.wait_for(lambda: "Which tax year" in seen(stub, EMPLOYEE), timeout=20)
-        assert "as provided by this bot's operator on March 2, 2026" in seen(stub, EMPLOYEE)
+        assert (
+            "as set up by its benefits team and checked by this bot's operator on March 2, "
+            in seen(stub, EMPLOYEE)
+        )
         process.send_signal(signal.SIGTERM)
         assert await process.wait() == 0

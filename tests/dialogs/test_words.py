@@ -1,0 +1,132 @@
+"""What people read (issue 15): commands, the welcome, HR links that vouch only for what
+was checked, contacts people can reach, and setups that don't push HR into a check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.console import share_link
+from bot.memory import MemoryPlanBook
+from dialogs.carrier_texts import help_text
+from dialogs.conversation import COMMANDS, new_session
+from dialogs.i18n import Translator
+from dialogs.plans import CuratedPlan, Services, contact_of
+from dialogs.replies import Choice
+
+from .conftest import Chat, plain
+from .test_plan_profiles import HR_ID, chat_for, set_up_acme
+
+
+@pytest.fixture
+def hr() -> Chat:
+    return chat_for(MemoryPlanBook(), HR_ID)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_help_lists_every_command(lang: str) -> None:
+    listed = set(re.findall(r"(?<![<\w])/([a-z]+)", help_text(Translator(lang))))
+    assert listed == set(COMMANDS) - {"start", "help"} | {"back"}
+
+
+def test_an_unknown_command_says_so_and_asks_again(chat_en: Chat) -> None:
+    chat_en.tap("after_tax", "yes")
+    out = chat_en.command("frobnicate")
+    assert "I don't know that command." in plain(out.replies[0].text)
+    assert out.replies[-1].asks
+    assert "how can after-tax money leave" in plain(out.replies[-1].text)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_welcome_is_honest_about_time_and_says_what_to_have(lang: str) -> None:
+    chat = Chat(new_session(lang))
+    text = plain(chat.command("start").replies[0].text)
+    assert "two minutes" not in text
+    assert "dos minutos" not in text
+    for thing in (("pay", "salario"), ("match", "match"), ("IRA", "IRA"), ("W-2", "W-2")):
+        assert thing[lang == "es"] in text
+
+
+@pytest.mark.parametrize(
+    "contact",
+    ["benefits@acme.com", "hr.team@mail.acme.co.uk", "https://intranet.acme.com/401k",
+     "https://acme.example"],
+)  # fmt: skip
+def test_contacts_people_can_reach(contact: str) -> None:
+    assert contact_of(f"  {contact} ") == contact
+
+
+@pytest.mark.parametrize(
+    "contact",
+    ["Bob in HR", "call 555-0100", "http://intranet.acme.com", "benefits@acme", "@acme.com",
+     "javascript:alert(1)", "https://", "https://acme", "ftp://acme.com/x", "a@b.c d"],
+)  # fmt: skip
+def test_other_contacts_are_refused(contact: str) -> None:
+    with pytest.raises(ValueError, match="email"):
+        contact_of(contact)
+
+
+def test_a_setup_refuses_an_unreachable_contact_with_an_example(hr: Chat) -> None:
+    hr.command("newplan")
+    for answer in ("Acme 401(k)", "yes", "yes", "no", "yes", "15%", "50% of the first 6%", "3%"):
+        hr.type(answer)
+    hr.tap("plan_frequency", "biweekly")
+    out = hr.type("ask Bob")
+    assert "like benefits@acme.com" in plain(out.replies[0].text)
+    assert "https://intranet.acme.com/401k" in plain(out.replies[0].text)
+    assert hr.session.state == "plan_contact"
+
+
+def test_curated_profiles_need_a_reachable_contact_too() -> None:
+    entry = {
+        "code": "Zt0n6bq1d9QmV3xW", "name": "Acme", "after_tax": True,
+        "pay_frequency": "biweekly", "contact": "Bob", "updated": "2026-03-02",
+    }  # fmt: skip
+    with pytest.raises(ValueError, match="email"):
+        CuratedPlan.model_validate(entry)
+
+
+def test_hr_who_never_started_a_check_is_not_put_into_one(hr: Chat) -> None:
+    code = set_up_acme(hr)
+    last = hr.outcomes[-1]
+    assert not any(r.asks for r in last.replies)  # the share link ends it: no question
+    hr.send(Choice(f"v1:plan:edit:{code}"))
+    hr.send(Choice("v1:pe:plan_cap"))
+    hr.tap("plan_cap", "none")
+    out = hr.send(Choice("v1:plan:save"))
+    assert "Saved." in plain(out.replies[0].text)
+    assert not any(r.asks for r in out.replies)
+    assert "Back to your own check" not in hr.all_text()
+
+
+def test_the_terminal_link_is_the_start_command_without_a_username() -> None:
+    assert share_link(None, "Zt0n6bq1d9QmV3xW") == "/start Zt0n6bq1d9QmV3xW"
+    assert share_link("acme_401k_bot", "Zt0n6bq1d9QmV3xW") == (
+        "https://t.me/acme_401k_bot?start=Zt0n6bq1d9QmV3xW"
+    )
+
+
+def test_the_terminal_says_its_profiles_end_with_it() -> None:
+    book = MemoryPlanBook()
+    services = Services(
+        plans=book, user_id=HR_ID, link=lambda code: f"/start {code}", ephemeral_plans=True
+    )
+    chat = Chat(new_session("en"), services=services)
+    chat.command("newplan")
+    for answer in ("Acme 401(k)", "no", "none", "none"):
+        chat.type(answer)
+    chat.tap("plan_frequency", "monthly")
+    assert chat.session.state == "plan_contact"
+    out = chat.type("benefits@acme.example")
+    share = out.replies[0]
+    assert share.qr is None  # a /start command is no web link: no QR code
+    assert "The QR code below" not in share.text
+    assert "This terminal keeps the profile only until you close it." in share.text
+    [code] = book.plans
+    assert f"/start {code}" in share.text
+
+
+def test_chat_en_fixture_is_english(chat_en: Chat) -> None:
+    assert chat_en.session.lang == "en"
+    assert chat_for(MemoryPlanBook(), HR_ID).session.lang == "en"
