@@ -8,6 +8,7 @@ cleanly at end of input or on Ctrl-C. Charts are saved as PNG files and their pa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import os
@@ -140,9 +141,29 @@ def run(
     """Chat until end of input or Ctrl-C; returns the exit status (0).
 
     Plan profiles live in memory: the operator's curated ones (to try a plans file out),
-    and any set up here with /newplan, until the chat ends.
+    and any set up here with /newplan, until the chat ends. Charts and QR codes go to
+    MEGAROTH_CHART_DIR, or else to a private folder (0700) removed at the end: a chart
+    shows someone's pay.
     """
-    chart_dir = Path(os.environ.get("MEGAROTH_CHART_DIR") or tempfile.gettempdir())
+    chosen = settings.chart_dir if settings is not None else None
+    with contextlib.ExitStack() as cleanup:
+        if chosen is None:
+            chart_dir = Path(
+                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="megaroth-"))
+            )
+        else:
+            chart_dir = chosen
+            chart_dir.mkdir(parents=True, exist_ok=True)
+        return _chat(stdin, stdout, curated, settings, chart_dir)
+
+
+def _chat(
+    stdin: TextIO,
+    stdout: TextIO,
+    curated: list[PlanProfile] | None,
+    settings: Settings | None,
+    chart_dir: Path,
+) -> int:
     lang = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "en").split(".")[0]
     book = MemoryPlanBook()
     for profile in curated or ():

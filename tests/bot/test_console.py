@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.config import Settings
 from bot.console import parse_line, plain, run
 from dialogs.replies import Button, Choice, Command, Typed
 
@@ -69,3 +73,29 @@ def test_spanish_from_lang(tmp_path: Path, monkeypatch) -> None:  # type: ignore
     out = io.StringIO()
     run(io.StringIO("1\n"), out)
     assert "Sí" in out.getvalue()
+
+
+class _Watch(io.StringIO):
+    """stdout that checks each chart's folder the moment its path is printed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folders: list[tuple[Path, int]] = []
+
+    def write(self, text: str) -> int:
+        for path in re.findall(r"saved to (\S+\.png)", text):
+            folder = Path(path).parent
+            self.folders.append((folder, folder.stat().st_mode & 0o777))
+        return super().write(text)
+
+
+def test_charts_go_to_a_private_folder_removed_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    script = "\n".join(["/newplan", "Acme", "2", "1", "1", "1", "benefits@acme.example", ""])
+    out = _Watch()
+    run(io.StringIO(script), out, settings=Settings(_env_file=None, bot_username="acme_bot"))
+    [(folder, mode)] = out.folders  # the QR code
+    assert mode == 0o700
+    assert not folder.exists()

@@ -560,7 +560,19 @@ def test_env_example_explains_each_setting_and_leaves_defaults_commented() -> No
         assert len(explanation) >= 20, f"{name}: explain it on the line above"
         assert "#" not in value, f"{name}: no comment after a value (systemd keeps it)"
         assert value[:1] not in ("'", '"'), f"{name}: bare values"
-        assert commented or name == "TELEGRAM_BOT_TOKEN", f"{name}: leave it commented out"
+        assert commented, f"{name}: leave it commented out"
+
+
+def test_a_verbatim_copy_of_env_example_runs_the_terminal_chat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copied to .env as it is, the example starts the terminal chat, not a failure."""
+    env = tmp_path / ".env"
+    env.write_text((DEPLOY / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in _setting_names():
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=env)
+    assert settings.token is None  # python -m bot chats in the terminal
 
 
 def _is_placeholder(value: str) -> bool:
