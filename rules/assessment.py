@@ -44,8 +44,8 @@ def payroll_spans(
         for answer in payroll_answers(s, possible_catch_ups(limits, s.age))
     ]
     if len(figures) == 1:  # every answer known: each figure is fixed
-        return PayrollSpans(*(Span(x, x) for x in figures[0]))
-    return PayrollSpans(*(Span(min(column), max(column)) for column in zip(*figures, strict=True)))
+        return PayrollSpans._make([Span(x, x) for x in figures[0]])
+    return PayrollSpans._make([Span(min(col), max(col)) for col in zip(*figures, strict=True)])
 
 
 def excess_deferrals_span(s: Situation, limits: Limits) -> Span | None:

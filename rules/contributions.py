@@ -146,6 +146,8 @@ def deferral_headroom(
     p = payroll
     by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
     by_pay = compensation - p.deferrals - p.after_tax
+    if by_402g <= ZERO or by_pay <= ZERO:
+        return ZERO
     cap = annual_additions_cap(limits, compensation)
     room = cap - p.employer - p.after_tax
     by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
@@ -221,7 +223,9 @@ def payroll_figures(
     match = match_on_deferrals(limits, compensation, p.deferrals, tiers) if tiers else ZERO
     headroom = ZERO if year_closed else deferral_headroom(limits, compensation, tiers, p)
     advised = p.deferrals + headroom
-    advised_match = match_on_deferrals(limits, compensation, advised, tiers) if tiers else ZERO
+    advised_match = match
+    if tiers and headroom:
+        advised_match = match_on_deferrals(limits, compensation, advised, tiers)
     return PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
