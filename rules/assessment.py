@@ -36,7 +36,7 @@ class PayrollSpans(NamedTuple):
 def payroll_spans(
     s: Situation, limits: Limits, pay: Decimal, year_closed: bool = False
 ) -> PayrollSpans:
-    """Evaluate the payroll figures at each corner answer and keep their ranges."""
+    """402(g), 415(c): the payroll figures at each corner answer, as ranges."""
     tiers = s.match_tiers
     cap = s.plan.after_tax_cap_percent
     figures = [
@@ -168,6 +168,39 @@ def backdoor_figures(
     return backdoor_taxable(maximum.value, pretax, basis)
 
 
+def iras(
+    s: Situation, limits: Limits, payroll: PayrollSpans | None
+) -> tuple[Span | None, bool, IraSpans | None]:
+    """219(b)-(c), 408A(c): the IRA maximum, whether 219(c) may count, the Roth split."""
+    if s.compensation is None or payroll is None:
+        return None, False, None
+    maximum, spousal = ira_maximum_span(s, limits, s.compensation, payroll)
+    if s.filing_status is None or s.magi is None:
+        return maximum, spousal, None
+    return maximum, spousal, ira_spans(s, limits, s.filing_status, s.magi, maximum)
+
+
+def pro_rata_cost(
+    s: Situation, backdoor: Span | None, maximum: Span | None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """408(d)(2), Form 8606: (taxable fraction, taxable dollars, tax at the rate given)."""
+    figures = backdoor_figures(s, backdoor, maximum)
+    if figures is None:
+        return None, None, None
+    fraction, taxable = figures
+    rate = s.marginal_tax_rate
+    return fraction, taxable, None if rate is None else estimated_tax(taxable, rate)
+
+
+def after_tax_conversion(s: Situation) -> tuple[Decimal | None, Decimal | None]:
+    """402A(c)(4), Notice 2013-74: (taxable earnings, tax) of converting the balance."""
+    if s.after_tax_balance is None or s.after_tax_basis is None:
+        return None, None
+    earnings = conversion_earnings(s.after_tax_balance, s.after_tax_basis)
+    rate = s.marginal_tax_rate
+    return earnings, None if rate is None else estimated_tax(earnings, rate)
+
+
 def assess(situation: Situation) -> Assessment:
     """Compute the year's limits, room, Roth IRA, conversion tax, HCE flags and actions.
 
@@ -189,26 +222,10 @@ def assess(situation: Situation) -> Assessment:
     if room is not None and room.value is not None and s.remaining_paychecks is not None:
         per_check = c.per_paycheck(room.value, s.remaining_paychecks)
 
-    maximum: Span | None = None
-    spousal = False
-    ira: IraSpans | None = None
-    if pay is not None and payroll is not None:
-        maximum, spousal = ira_maximum_span(s, limits, pay, payroll)
-        if s.filing_status is not None and s.magi is not None:
-            ira = ira_spans(s, limits, s.filing_status, s.magi, maximum)
+    maximum, spousal, ira = iras(s, limits, payroll)
     backdoor = None if ira is None else ira.backdoor
-    pro_rata = backdoor_figures(s, backdoor, maximum)
-    fraction = taxable = backdoor_tax = None
-    if pro_rata is not None:
-        fraction, taxable = pro_rata
-        if s.marginal_tax_rate is not None:
-            backdoor_tax = estimated_tax(taxable, s.marginal_tax_rate)
-
-    earnings = tax = None
-    if s.after_tax_balance is not None and s.after_tax_basis is not None:
-        earnings = conversion_earnings(s.after_tax_balance, s.after_tax_basis)
-        if s.marginal_tax_rate is not None:
-            tax = estimated_tax(earnings, s.marginal_tax_rate)
+    fraction, taxable, backdoor_tax = pro_rata_cost(s, backdoor, maximum)
+    earnings, tax = after_tax_conversion(s)
 
     prior = s.prior_year_compensation
     hce = None if prior is None else is_hce(s.tax_year, prior)

@@ -131,7 +131,7 @@ def deferral_headroom(
     tiers: Tiers | None,
     payroll: Payroll,
 ) -> Decimal:
-    """How much more can be deferred here this year without creating an excess.
+    """402(g), 414(v), 415(c): how much more can be deferred here without an excess.
 
     The least of:
     - 402(g) with the catch-up, per person: the limit less deferrals here and at other
@@ -164,7 +164,7 @@ def raise_fills_415c(
     payroll: Payroll,
     headroom: Decimal,
 ) -> bool:
-    """Whether the advised raise stops at 415(c) (rather than 402(g) or pay).
+    """415(c): whether the advised raise stops at 415(c) (rather than 402(g) or pay).
 
     Then it uses the 415(c) room; what the match's rounding to the cent leaves over is
     a cent or two, not room worth a step (and counting it would make the room jump
