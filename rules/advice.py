@@ -130,7 +130,7 @@ def _year_closed(f: Figures) -> list[Action]:
     return [
         Action(
             ActionCode.year_closed,
-            sources=_source(f.limits, "ira_contribution_deadline") + cite("irc_219f3", "irc_415c"),
+            sources=_source(f.limits, "ira_contribution_deadline") + cite("irc_219f3"),
             deadline=f.limits.ira_contribution_deadline,
         )
     ]

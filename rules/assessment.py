@@ -219,8 +219,9 @@ def assess(situation: Situation) -> Assessment:
     excess_402g = payroll.excess_deferrals if payroll else excess_deferrals_span(s, limits)
     room = None if payroll is None else payroll.room
     per_check = None
-    if room is not None and room.value is not None and s.remaining_paychecks is not None:
-        per_check = c.per_paycheck(room.value, s.remaining_paychecks)
+    paychecks = None if year_closed else s.remaining_paychecks  # none left in an ended year
+    if room is not None and room.value is not None and paychecks is not None:
+        per_check = c.per_paycheck(room.value, paychecks)
 
     maximum, spousal, ira = iras(s, limits, payroll)
     backdoor = None if ira is None else ira.backdoor
@@ -240,7 +241,7 @@ def assess(situation: Situation) -> Assessment:
             plan=s.plan,
             filing_status=s.filing_status,
             catch_up=catch_up,
-            remaining_paychecks=s.remaining_paychecks,
+            remaining_paychecks=paychecks,
             year_closed=year_closed,
             ira_open=ira_still_open(limits, s.as_of),
             spousal_ira=spousal,
