@@ -4,6 +4,10 @@
     python -m rules assess --year 2026 --age 40 --compensation 200000 \\
         --deferrals 24500 --employer 6000 --after-tax-contributed 0 \\
         --after-tax yes --in-plan-conversion yes --remaining-paychecks 24
+    python -m rules assess --year 2026 --age 40 --compensation 200000 \\
+        --deferrals 5000 --roth-deferrals 0 --other-employer-deferrals 0 \\
+        --employer 0 --match '100% of the first 6%' --after-tax-contributed 0 \\
+        --after-tax yes --in-plan-conversion yes --as-of 2026-12-01
 
 Bad arguments get one clear line on stderr and exit status 2, never a traceback.
 """
@@ -11,9 +15,12 @@ Bad arguments get one clear line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -39,6 +46,36 @@ def _decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
     return value
+
+
+TIER = re.compile(
+    r"^\s*(?P<rate>\d+(?:\.\d+)?)\s*%\s*(?:of|on|up to)?\s*(?:the\s+)?"
+    r"(?:(?:first|next)\s+)?(?P<width>\d+(?:\.\d+)?)\s*%(?:\s+of\s+pay)?\s*$",
+    re.IGNORECASE,
+)
+TIER_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|\bthen\b|\bplus\b)\s*", re.IGNORECASE)
+
+
+def _match_tiers(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """A match formula in words: '100% of the first 3% and 50% of the next 2%'."""
+    example = "e.g. '100% of the first 6%' or '100% of the first 3% and 50% of the next 2%'"
+    tiers = []
+    for part in TIER_SEPARATOR.split(text.strip()):
+        found = TIER.match(part)
+        if part and not found:
+            raise argparse.ArgumentTypeError(f"not a match formula: {text!r} ({example})")
+        if found:
+            tiers.append((Decimal(found["rate"]), Decimal(found["width"])))
+    if not tiers:
+        raise argparse.ArgumentTypeError(f"not a match formula: {text!r} ({example})")
+    return tuple(tiers)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _year(text: str) -> int:
@@ -117,26 +154,42 @@ def format_assessment(a: Assessment) -> str:
         f"Tax year {a.limits.year}",
         f"  Deferral limit (with catch-up): {_money(a.deferral_limit)}",
         f"  Annual additions limit (415(c)): {_money(a.annual_additions_limit)}",
+        f"  Deferrals still possible: {_money(a.deferral_headroom)}",
+        f"  Employer match now / once deferrals are raised: {_money(a.employer_match)}"
+        f" / {_money(a.employer_match_advised)}",
         f"  After-tax room: {_money(a.after_tax_room)}",
         f"  After-tax per paycheck: {_money(a.after_tax_per_paycheck)}",
+        f"  IRA limit (219(b)/(c)): {_money(a.ira_maximum)}",
         f"  Roth IRA direct contribution allowed: {_money(a.roth_ira_contribution_limit)}",
         f"  Backdoor conversion taxable: {'unknown' if pct is None else f'{pct:.1%}'}",
         f"  Taxable earnings on conversion: {_money(a.conversion_taxable_earnings)}",
         f"  Estimated tax on those earnings: {_money(a.estimated_conversion_tax)}",
         f"  Highly compensated employee: {_yes_no(a.hce)}",
         f"  Mega backdoor: {a.mega_backdoor.value}",
+        f"  Tax year ended: {_yes_no(a.year_closed)}",
         "Actions, most important first:",
     ]
     for number, action in enumerate(a.actions, 1):
         amount = "" if action.amount is None else f" {_money(action.amount)}"
+        if action.amount is None and action.at_least is not None:
+            amount = f" at least {_money(action.at_least)}"
         per = "" if action.per_paycheck is None else f" ({_money(action.per_paycheck)}/paycheck)"
-        lines.append(f"  {number}. {action.code.value}{amount}{per}")
+        rule = "" if action.rule is None else f" over {action.rule}"
+        due = "" if action.deadline is None else f", by {action.deadline.isoformat()}"
+        lines.append(f"  {number}. {action.code.value}{amount}{per}{rule}{due}")
         lines.extend(f"      source: {s.title} <{s.href}>" for s in action.sources)
     return "\n".join(lines)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (and exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m rules", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m rules", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     lim = sub.add_parser("limits", help="print a year's IRS figures with their sources")
     lim.add_argument("year", type=_year)
@@ -154,8 +207,21 @@ def _parser() -> argparse.ArgumentParser:
         "pretax-ira-balance",
         "prior-year-compensation",
         "after-tax-cap-percent",
+        "roth-deferrals",
+        "other-employer-deferrals",
+        "spouse-compensation",
+        "ira-basis",
+        "roth-ira-contributed",
+        "traditional-ira-contributed",
     ):
         a.add_argument(f"--{flag}", type=_decimal)
+    a.add_argument(
+        "--match",
+        type=_match_tiers,
+        help="the match formula, e.g. '100%% of the first 6%%'; --employer is then the "
+        "employer money that does not depend on deferrals",
+    )
+    a.add_argument("--as-of", type=_date, help="the day of the plan, YYYY-MM-DD")
     a.add_argument("--marginal-rate", type=_decimal, help="e.g. 0.32 for 32%%")
     a.add_argument("--filing-status", choices=[s.value for s in FilingStatus])
     for flag in ("after-tax", "in-plan-conversion", "in-service-withdrawal", "auto-conversion"):
@@ -189,6 +255,14 @@ def _situation(ns: argparse.Namespace) -> Situation:
         marginal_tax_rate=ns.marginal_rate,
         remaining_paychecks=ns.remaining_paychecks,
         paychecks_per_year=ns.paychecks_per_year,
+        match_tiers=ns.match,
+        roth_deferrals=ns.roth_deferrals,
+        other_employer_deferrals=ns.other_employer_deferrals,
+        spouse_compensation=ns.spouse_compensation,
+        ira_basis=ns.ira_basis,
+        roth_ira_contributed=ns.roth_ira_contributed,
+        traditional_ira_contributed=ns.traditional_ira_contributed,
+        as_of=ns.as_of,
     )
 
 

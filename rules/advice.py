@@ -1,14 +1,20 @@
 """Turn the computed figures into ordered actions, each with its amount and sources.
 
-Order (DESIGN.md): a correction due now first; then the usual order of operations: max
-the regular deferrals, then the Roth IRA (direct, or backdoor with its pro-rata
-warning), then the mega backdoor steps. Warnings follow the step they qualify.
+Order (DESIGN.md): a correction due now first; then `year_closed` when the tax year has
+ended; then the usual order of operations: max the regular deferrals (Roth catch-up
+warning right after), then the Roth IRA (direct, then the pro-rata warning, then the
+backdoor), then the mega backdoor steps (ask HR what is unknown, contribute after-tax,
+convert in plan or roll out in service, or wait). Warnings follow the step they qualify.
+
+A figure an unknown answer could change has no amount in its step (`at_least` holds what
+every answer allows); a step that no possible answer needs is left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
 from rules.contributions import per_paycheck
 from rules.limits import PHASEOUT_PARAMETER, cite, hce_threshold
@@ -21,34 +27,36 @@ from rules.models import (
     MegaBackdoor,
     PlanFeatures,
 )
+from rules.unknowns import Span
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """What `assess` computed, as the advice needs it (None = unknown)."""
+class Figures(NamedTuple):
+    """What `assess` computed, as the advice needs it (None = not computable at all)."""
 
     tax_year: int
     limits: Limits
     plan: PlanFeatures
     filing_status: FilingStatus | None
-    deferral_limit: Decimal | None
     catch_up: Decimal | None
-    compensation: Decimal | None
     remaining_paychecks: int | None
-    excess_deferrals: Decimal | None
-    excess_annual_additions: Decimal | None
+    year_closed: bool
+    ira_open: bool  # IRA contributions for the tax year can still be made
+    spousal_ira: bool  # the IRA limit may count the spouse's pay (219(c))
+    match_priced: bool  # the core priced the match from `match_tiers`
+    excess_deferrals: Span | None
+    excess_annual_additions: Span | None
     roth_catch_up_required: bool | None
-    ira_maximum: Decimal | None
-    roth_ira_limit: Decimal | None
-    backdoor_amount: Decimal | None
+    direct_roth: Span | None  # what is left to contribute directly to a Roth IRA
+    backdoor: Span | None  # what is left for the backdoor
     backdoor_fraction: Decimal | None
     backdoor_taxable: Decimal | None
     backdoor_tax: Decimal | None
     pretax_ira_balance: Decimal | None
-    deferral_headroom: Decimal | None
-    after_tax_room: Decimal | None  # once deferrals are maxed, as the advice says first
+    deferral_headroom: Span | None
+    deferrals_known: bool  # the deferral step needs today's deferrals here
+    after_tax_room: Span | None  # once deferrals are maxed, as the advice says first
     after_tax_per_paycheck: Decimal | None
     after_tax_balance: Decimal | None
     conversion_earnings: Decimal | None
@@ -87,22 +95,27 @@ def _source(limits: Limits, parameter: str) -> tuple[Citation, ...]:
 
 
 def _corrections(f: Figures) -> list[Action]:
+    """Excesses that are certain: an excess only an unknown answer could make is no step."""
     actions: list[Action] = []
-    if f.excess_deferrals:
+    if f.excess_deferrals is not None and f.excess_deferrals.certain:
         actions.append(
             Action(
                 ActionCode.excess_contribution,
-                amount=f.excess_deferrals,
+                amount=f.excess_deferrals.value,
+                at_least=f.excess_deferrals.at_least,
                 sources=_source(f.limits, "elective_deferral_limit")
+                + _source(f.limits, "excess_deferral_deadline")
                 + cite("irc_402g", "irs_402g_excess"),
                 rule="402(g)",
+                deadline=f.limits.excess_deferral_deadline,
             )
         )
-    if f.excess_annual_additions:
+    if f.excess_annual_additions is not None and f.excess_annual_additions.certain:
         actions.append(
             Action(
                 ActionCode.excess_contribution,
-                amount=f.excess_annual_additions,
+                amount=f.excess_annual_additions.value,
+                at_least=f.excess_annual_additions.at_least,
                 sources=_source(f.limits, "annual_additions_limit")
                 + cite("irc_415c", "irs_415c_correction"),
                 rule="415(c)",
@@ -111,18 +124,35 @@ def _corrections(f: Figures) -> list[Action]:
     return actions
 
 
+def _year_closed(f: Figures) -> list[Action]:
+    if not f.year_closed:
+        return []
+    return [
+        Action(
+            ActionCode.year_closed,
+            sources=_source(f.limits, "ira_contribution_deadline") + cite("irc_219f3"),
+            deadline=f.limits.ira_contribution_deadline,
+        )
+    ]
+
+
 def _deferrals(f: Figures) -> list[Action]:
+    if f.year_closed:
+        return []
     actions: list[Action] = []
-    missing = f.deferral_headroom
-    if missing:
+    headroom = f.deferral_headroom
+    if headroom is not None and headroom.possible and f.deferrals_known:
         sources = _source(f.limits, "elective_deferral_limit")
-        if f.catch_up:
+        if f.catch_up is None or f.catch_up:
             sources += (f.limits.sources["catch_up_limit"], *cite("irc_414v"))
-        per = None if not f.remaining_paychecks else per_paycheck(missing, f.remaining_paychecks)
+        amount = headroom.value
+        paychecks = f.remaining_paychecks
+        per = None if amount is None or not paychecks else per_paycheck(amount, paychecks)
         actions.append(
             Action(
                 ActionCode.max_elective_deferrals,
-                amount=missing,
+                amount=amount,
+                at_least=headroom.at_least,
                 sources=sources,
                 per_paycheck=per,
             )
@@ -140,31 +170,29 @@ def _deferrals(f: Figures) -> list[Action]:
 
 
 def _roth_ira(f: Figures) -> list[Action]:
-    if f.roth_ira_limit is None or f.ira_maximum is None or f.filing_status is None:
+    if f.direct_roth is None or f.backdoor is None or f.filing_status is None:
+        return []
+    if not f.ira_open:
         return []
     actions: list[Action] = []
     phaseout = PHASEOUT_PARAMETER[f.filing_status]
-    ira_sources = _source(f.limits, "ira_contribution_limit")
-    if f.roth_ira_limit > ZERO:
+    ira_sources = _source(f.limits, "ira_contribution_limit") + cite("irc_219b1")
+    if f.spousal_ira:
+        ira_sources += cite("irc_219c")
+    deadline = f.limits.ira_contribution_deadline
+    if f.direct_roth.possible:
         actions.append(
             Action(
                 ActionCode.contribute_roth_ira,
-                amount=f.roth_ira_limit,
+                amount=f.direct_roth.value,
+                at_least=f.direct_roth.at_least,
                 sources=ira_sources
                 + _source(f.limits, phaseout)
                 + cite("irc_408a_c3", "pub_590a"),
+                deadline=deadline,
             )
         )
-    if f.backdoor_amount:
-        actions.append(
-            Action(
-                ActionCode.backdoor_roth,
-                amount=f.backdoor_amount,
-                sources=ira_sources + _source(f.limits, phaseout) + cite("form_8606"),
-                fraction=f.backdoor_fraction,
-                taxable=f.backdoor_taxable,
-            )
-        )
+    if f.backdoor.possible:
         if f.pretax_ira_balance:
             actions.append(
                 Action(
@@ -176,88 +204,144 @@ def _roth_ira(f: Figures) -> list[Action]:
                     tax=f.backdoor_tax,
                 )
             )
+        actions.append(
+            Action(
+                ActionCode.backdoor_roth,
+                amount=f.backdoor.value,
+                at_least=f.backdoor.at_least,
+                sources=ira_sources + _source(f.limits, phaseout) + cite("form_8606"),
+                fraction=f.backdoor_fraction,
+                taxable=f.backdoor_taxable,
+                tax=f.backdoor_tax,
+                deadline=deadline,
+            )
+        )
+    return actions
+
+
+def _may_hold_after_tax(f: Figures) -> bool:
+    """After-tax money may sit in the plan: a balance, or none stated in a plan with them."""
+    if f.after_tax_balance is not None:
+        return f.after_tax_balance > ZERO
+    return f.plan.after_tax_contributions is True
+
+
+def _ask_hr(f: Figures) -> list[Action]:
+    plan = f.plan
+    actions: list[Action] = []
+    if plan.after_tax_contributions is None and not f.year_closed:
+        actions.append(
+            Action(ActionCode.ask_hr_after_tax, sources=cite("irs_after_tax_rollovers"))
+        )
+    if route_unknown(plan) and (not f.year_closed or _may_hold_after_tax(f)):
+        actions.append(
+            Action(
+                ActionCode.ask_hr_conversion,
+                sources=cite("irs_after_tax_rollovers", "notice_2013_74"),
+            )
+        )
+    if plan.after_tax_contributions:
+        actions += _hce(f)
+    return actions
+
+
+def _contribute(f: Figures) -> list[Action]:
+    """The after-tax step: contribute the room, or say none is left."""
+    room_sources = _source(f.limits, "annual_additions_limit") + cite("irc_415c")
+    if f.match_priced:
+        room_sources += _source(f.limits, "compensation_limit") + cite("irc_401a17")
+    room = f.after_tax_room
+    if room is not None and not room.possible:
+        return [Action(ActionCode.no_room_left, amount=ZERO, sources=room_sources)]
+    return [
+        Action(
+            ActionCode.contribute_after_tax,
+            amount=None if room is None else room.value,
+            at_least=None if room is None else room.at_least,
+            sources=room_sources,
+            per_paycheck=f.after_tax_per_paycheck,
+        )
+    ]
+
+
+def _conversions(f: Figures, code: ActionCode, sources: tuple[Citation, ...]) -> list[Action]:
+    """Move the balance already in the plan now; then convert each new contribution.
+
+    The second step is there while new contributions are possible, or when there is no
+    balance to move (as before). In an ended year only money already in the plan is
+    left: the balance, or (balance unknown) one step with no amount.
+    """
+    balance = f.after_tax_balance
+    actions: list[Action] = []
+    if balance:
+        actions.append(
+            Action(
+                code,
+                amount=balance,
+                sources=sources,
+                taxable=f.conversion_earnings,
+                tax=f.conversion_tax,
+            )
+        )
+    if f.year_closed:
+        if balance is None and _may_hold_after_tax(f):
+            actions.append(Action(code, sources=sources))
+        return actions
+    new_contributions = f.after_tax_room is None or f.after_tax_room.possible
+    if not balance or new_contributions:
+        actions.append(Action(code, sources=sources))
     return actions
 
 
 def _mega_backdoor(f: Figures, status: MegaBackdoor) -> list[Action]:
     plan = f.plan
-    room_sources = _source(f.limits, "annual_additions_limit") + cite("irc_415c")
     if status is MegaBackdoor.unavailable:
         return [
             Action(ActionCode.mega_backdoor_unavailable, sources=cite("irs_after_tax_rollovers"))
         ]
-    actions: list[Action] = []
     if status is MegaBackdoor.unknown:
-        if plan.after_tax_contributions is None:
-            actions.append(
-                Action(ActionCode.ask_hr_after_tax, sources=cite("irs_after_tax_rollovers"))
-            )
-        if route_unknown(plan):
-            actions.append(
-                Action(
-                    ActionCode.ask_hr_conversion,
-                    sources=cite("irs_after_tax_rollovers", "notice_2013_74"),
-                )
-            )
-        if plan.after_tax_contributions:
-            actions += _hce(f)
-        return actions
+        return _ask_hr(f)
     if status is MegaBackdoor.at_separation:
-        actions.append(
+        if f.year_closed:
+            return []
+        room = f.after_tax_room
+        return [
             Action(
                 ActionCode.wait_until_separation,
-                amount=f.after_tax_room,
+                amount=None if room is None else room.value,
+                at_least=None if room is None else room.at_least,
                 sources=cite("irs_after_tax_rollovers"),
-            )
-        )
-        return actions + _hce(f)
+            ),
+            *_hce(f),
+        ]
     # Available: contribute, then convert what sits in the after-tax bucket.
-    if f.after_tax_room is not None and f.after_tax_room <= ZERO:
-        actions.append(Action(ActionCode.no_room_left, amount=ZERO, sources=room_sources))
-    else:
-        actions.append(
-            Action(
-                ActionCode.contribute_after_tax,
-                amount=f.after_tax_room,
-                sources=room_sources,
-                per_paycheck=f.after_tax_per_paycheck,
-            )
-        )
-    actions += _hce(f)
-    balance = f.after_tax_balance if f.after_tax_balance else None
+    actions: list[Action] = []
+    if not f.year_closed:
+        actions += _contribute(f) + _hce(f)
     if in_plan_conversion(plan):
-        actions.append(
-            Action(
-                ActionCode.convert_in_plan,
-                amount=balance,
-                sources=cite("irc_402a_c4", "notice_2013_74"),
-                taxable=f.conversion_earnings if balance else None,
-                tax=f.conversion_tax if balance else None,
-            )
+        actions += _conversions(
+            f, ActionCode.convert_in_plan, cite("irc_402a_c4", "notice_2013_74")
         )
-        if plan.automatic_conversion:
+        if plan.automatic_conversion and not f.year_closed:
             actions.append(Action(ActionCode.enable_auto_conversion, sources=cite("irc_402a_c4")))
     else:
-        actions.append(
-            Action(
-                ActionCode.in_service_rollover_split,
-                amount=balance,
-                sources=cite("notice_2014_54", "irs_after_tax_rollovers", "irc_408d2"),
-                taxable=f.conversion_earnings if balance else None,
-                tax=f.conversion_tax if balance else None,
-            )
+        actions += _conversions(
+            f,
+            ActionCode.in_service_rollover_split,
+            cite("notice_2014_54", "irs_after_tax_rollovers", "irc_408d2"),
         )
     return actions
 
 
 def _hce(f: Figures) -> list[Action]:
-    if not f.hce:
+    if not f.hce or f.year_closed:
         return []
     _, threshold_source = hce_threshold(f.tax_year - 1)
+    room = f.after_tax_room
     return [
         Action(
             ActionCode.hce_refund_risk,
-            amount=f.after_tax_room,
+            amount=None if room is None else room.value,
             sources=(threshold_source, *cite("irc_414q", "reg_1_401m_2")),
         )
     ]
@@ -266,5 +350,16 @@ def _hce(f: Figures) -> list[Action]:
 def build_actions(f: Figures) -> tuple[MegaBackdoor, list[Action]]:
     """The mega backdoor status and the ordered actions for these figures."""
     status = mega_backdoor_status(f.plan)
-    actions = _corrections(f) + _deferrals(f) + _roth_ira(f) + _mega_backdoor(f, status)
+    actions = (
+        _corrections(f)
+        + _year_closed(f)
+        + _deferrals(f)
+        + _roth_ira(f)
+        + _mega_backdoor(f, status)
+    )
     return status, actions
+
+
+def ira_still_open(limits: Limits, as_of: dt.date | None) -> bool:
+    """219(f)(3), 408A(c)(6): a year's IRA contributions can be made until its deadline."""
+    return as_of is None or as_of <= limits.ira_contribution_deadline

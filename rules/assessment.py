@@ -3,22 +3,208 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from rules import contributions as c
-from rules.advice import Figures, build_actions
+from rules.advice import Figures, build_actions, ira_still_open
 from rules.conversions import backdoor_taxable, conversion_earnings, estimated_tax
 from rules.limits import limits_for
-from rules.models import Assessment, Situation
+from rules.models import Assessment, FilingStatus, Limits, Situation
 from rules.plan_tests import is_hce, roth_catch_up_required
-from rules.roth_ira import ira_maximum, roth_ira_limit
+from rules.roth_ira import ira_dollar_limit, ira_maximum_range, roth_ira_limit_of
+from rules.unknowns import FAR, Span, payroll_answers, possible_catch_ups
 
 ZERO = Decimal(0)
+TEN = Decimal(10)
+
+
+class PayrollSpans(NamedTuple):
+    """The 402(g)/415(c) figures over every answer the unknowns could take.
+
+    Field for field the ranges of `contributions.PayrollFigures` (same names, same order).
+    """
+
+    excess_deferrals: Span
+    excess_annual_additions: Span
+    match: Span
+    headroom: Span
+    advised_deferrals: Span
+    advised_match: Span
+    room: Span
+
+
+def payroll_spans(
+    s: Situation, limits: Limits, pay: Decimal, year_closed: bool = False
+) -> PayrollSpans:
+    """402(g), 415(c): the payroll figures at each corner answer, as ranges."""
+    tiers = s.match_tiers
+    cap = s.plan.after_tax_cap_percent
+    figures = [
+        c.payroll_figures(limits, pay, tiers, cap, answer, year_closed)
+        for answer in payroll_answers(s, possible_catch_ups(limits, s.age))
+    ]
+    if len(figures) == 1:  # every answer known: each figure is fixed
+        return PayrollSpans._make([Span(x, x) for x in figures[0]])
+    return PayrollSpans._make([Span(min(col), max(col)) for col in zip(*figures, strict=True)])
+
+
+def excess_deferrals_span(s: Situation, limits: Limits) -> Span | None:
+    """402(g): deferrals here and elsewhere above the person's limit (pay not needed).
+
+    Increasing in both deferrals and decreasing in the catch-up, so the ends are the
+    low and high answers with the largest and smallest catch-up the age allows.
+    """
+    if s.elective_deferrals is None:
+        return None
+    catch_ups = possible_catch_ups(limits, s.age)
+    other = s.other_employer_deferrals
+    low_other, high_other = (other, other) if other is not None else (ZERO, FAR)
+    deferral_limit = limits.elective_deferral
+    return Span(
+        c.excess_deferrals(deferral_limit + max(catch_ups), s.elective_deferrals + low_other),
+        c.excess_deferrals(deferral_limit + min(catch_ups), s.elective_deferrals + high_other),
+    )
+
+
+def includible_span(
+    s: Situation, limits: Limits, pay: Decimal, p: PayrollSpans
+) -> tuple[Decimal, Decimal]:
+    """219(b)(1)(B): pay less pre-tax deferrals once the advice is followed.
+
+    The advised raise is taken as pre-tax (the reading that leaves the least includible
+    compensation), so IRA steps fit however the person splits it. With the pre-tax/Roth
+    split unknown, the low end has every deferral pre-tax and the high end every
+    existing deferral Roth. Deferrals above the 402(g) limit with the catch-up stay in
+    income (402(g)(1)(A)), so no more than that comes off pay.
+    """
+    catch_ups = possible_catch_ups(limits, s.age)
+    roth = s.roth_deferrals
+    if roth is None and s.elective_deferrals == ZERO:
+        roth = ZERO
+    if roth is None:
+        most_pretax, least_pretax = p.advised_deferrals.high, p.headroom.low
+    else:
+        most_pretax, least_pretax = p.advised_deferrals.high - roth, p.advised_deferrals.low - roth
+    most_excluded = min(most_pretax, limits.elective_deferral + max(catch_ups))
+    least_excluded = min(least_pretax, limits.elective_deferral + min(catch_ups))
+    return pay - most_excluded, pay - least_excluded
+
+
+def ira_maximum_span(
+    s: Situation, limits: Limits, pay: Decimal, p: PayrollSpans
+) -> tuple[Span, bool]:
+    """219(b)(1), 219(c): the year's IRA limit as a range, and whether 219(c) may apply."""
+    ages = (s.age,) if s.age is not None else (limits.catch_up_age - 1, limits.catch_up_age)
+    dollars = [ira_dollar_limit(limits, age) for age in ages]
+    low, high = includible_span(s, limits, pay, p)
+    own = (max(ZERO, low), max(ZERO, high))
+    status = s.filing_status
+    joint = None if status is None else status is FilingStatus.married_joint
+    spouse = s.spouse_compensation
+    spouse_net = (spouse, spouse) if spouse is not None else (ZERO, FAR)
+    lowest, highest = ira_maximum_range((min(dollars), max(dollars)), own, joint, spouse_net)
+    spousal = joint is True and own[0] < min(dollars) and (spouse is None or spouse > ZERO)
+    return Span(lowest, highest), spousal
+
+
+class IraSpans(NamedTuple):
+    """What is left for a direct Roth IRA contribution and for the backdoor."""
+
+    roth_limit: Span  # Worksheet 2-2 for the year (before Roth contributions made)
+    direct: Span
+    backdoor: Span
+
+
+def ira_spans(
+    s: Situation, limits: Limits, status: FilingStatus, magi: Decimal, maximum: Span
+) -> IraSpans:
+    """408A(c)(2)-(3): the Roth part of the IRA limit, and the rest as a backdoor.
+
+    Evaluated at both ends of the IRA maximum (the worksheet is monotone in it). The
+    backdoor is fixed when the maximum is, or when income allows a full direct Roth.
+    """
+    traditional = s.traditional_ira_contributed or ZERO
+    roth_made = s.roth_ira_contributed or ZERO
+
+    def left(maximum_value: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+        allowed = roth_ira_limit_of(limits, status, magi, maximum_value, traditional)
+        total = max(ZERO, maximum_value - roth_made - traditional)
+        direct = max(ZERO, min(allowed - roth_made, total))
+        return allowed, direct, total - direct
+
+    low = left(maximum.low)
+    high = low if maximum.high == maximum.low else left(maximum.high)
+    backdoor = Span(min(low[2], high[2]), max(low[2], high[2]))
+    start, _ = limits.roth_ira_phaseout[status]
+    if maximum.value is not None or magi <= start:
+        pass  # fixed by the maximum, or 0: income allows all of it directly
+    else:
+        # In between the ends the $10 rounding up of the Roth part can dip the backdoor
+        # by under $10; it never passes what is left in all at the high end.
+        total_high = high[1] + high[2]
+        backdoor = Span(max(ZERO, backdoor.low - TEN), max(backdoor.high, total_high))
+    return IraSpans(
+        roth_limit=Span(low[0], high[0]),
+        direct=Span(low[1], high[1]),
+        backdoor=backdoor,
+    )
+
+
+def backdoor_figures(
+    s: Situation, backdoor: Span | None, maximum: Span | None
+) -> tuple[Decimal, Decimal] | None:
+    """Form 8606 for the backdoor step (or, with none left, for a full backdoor)."""
+    pretax = s.pretax_ira_balance
+    basis = s.ira_basis if s.ira_basis is not None else (ZERO if pretax == ZERO else None)
+    if pretax is None or basis is None or backdoor is None or backdoor.value is None:
+        return None
+    done = s.traditional_ira_contributed or ZERO
+    if backdoor.value > ZERO:
+        return backdoor_taxable(backdoor.value, pretax, basis, done + backdoor.value)
+    if done > ZERO:
+        return backdoor_taxable(done, pretax, basis, done)
+    if maximum is None or maximum.value is None:
+        return None
+    return backdoor_taxable(maximum.value, pretax, basis)
+
+
+def iras(
+    s: Situation, limits: Limits, payroll: PayrollSpans | None
+) -> tuple[Span | None, bool, IraSpans | None]:
+    """219(b)-(c), 408A(c): the IRA maximum, whether 219(c) may count, the Roth split."""
+    if s.compensation is None or payroll is None:
+        return None, False, None
+    maximum, spousal = ira_maximum_span(s, limits, s.compensation, payroll)
+    if s.filing_status is None or s.magi is None:
+        return maximum, spousal, None
+    return maximum, spousal, ira_spans(s, limits, s.filing_status, s.magi, maximum)
+
+
+def pro_rata_cost(
+    s: Situation, backdoor: Span | None, maximum: Span | None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """408(d)(2), Form 8606: (taxable fraction, taxable dollars, tax at the rate given)."""
+    figures = backdoor_figures(s, backdoor, maximum)
+    if figures is None:
+        return None, None, None
+    fraction, taxable = figures
+    rate = s.marginal_tax_rate
+    return fraction, taxable, None if rate is None else estimated_tax(taxable, rate)
+
+
+def after_tax_conversion(s: Situation) -> tuple[Decimal | None, Decimal | None]:
+    """402A(c)(4), Notice 2013-74: (taxable earnings, tax) of converting the balance."""
+    if s.after_tax_balance is None or s.after_tax_basis is None:
+        return None, None
+    earnings = conversion_earnings(s.after_tax_balance, s.after_tax_basis)
+    rate = s.marginal_tax_rate
+    return earnings, None if rate is None else estimated_tax(earnings, rate)
 
 
 def assess(situation: Situation) -> Assessment:
     """Compute the year's limits, room, Roth IRA, conversion tax, HCE flags and actions.
 
-    Every figure that needs an unknown answer is None; nothing is guessed.
+    Every figure that an unknown answer could change is None; nothing is guessed.
     """
     s = situation
     limits = limits_for(s.tax_year)
@@ -27,49 +213,20 @@ def assess(situation: Situation) -> Assessment:
     catch_up = None if age is None else c.catch_up_limit(limits, age)
     deferral_limit = None if catch_up is None else limits.elective_deferral + catch_up
     additions_limit = None if pay is None else c.annual_additions_cap(limits, pay)
+    year_closed = s.as_of is not None and s.as_of.year > s.tax_year
 
-    excess_415 = excess_402g = None
-    missing = room_after_max = per_check_after_max = None
-    deferrals = s.elective_deferrals
-    if pay is not None and deferrals is not None:
-        employer = s.employer_contributions
-        after_tax = s.after_tax_contributed
-        others = (employer or ZERO) + (after_tax or ZERO)  # unknown adds nothing: a floor
-        excess_415 = c.excess_annual_additions(
-            limits, pay, deferrals, employer or ZERO, after_tax or ZERO, catch_up or ZERO
-        )
-        if deferral_limit is not None and catch_up is not None:
-            missing = c.deferral_headroom(limits, pay, deferral_limit, catch_up, deferrals, others)
-        if employer is not None and after_tax is not None:
-            cap = s.plan.after_tax_cap_percent
-            # The advice maxes deferrals first, so the room assumes they are: following
-            # the steps in order must never break 415(c).
-            maxed = deferrals + (missing or ZERO)
-            room_after_max = c.after_tax_room(limits, pay, maxed, employer, after_tax, cap)
-            if s.remaining_paychecks is not None:
-                per_check_after_max = c.per_paycheck(room_after_max, s.remaining_paychecks)
+    payroll = None if pay is None else payroll_spans(s, limits, pay, year_closed)
+    excess_402g = payroll.excess_deferrals if payroll else excess_deferrals_span(s, limits)
+    room = None if payroll is None else payroll.room
+    per_check = None
+    paychecks = None if year_closed else s.remaining_paychecks  # none left in an ended year
+    if room is not None and room.value is not None and paychecks is not None:
+        per_check = c.per_paycheck(room.value, paychecks)
 
-    if deferral_limit is not None and deferrals is not None:
-        excess_402g = c.excess_deferrals(deferral_limit, deferrals)
-
-    ira_max = roth_limit = None
-    if age is not None and pay is not None:
-        ira_max = ira_maximum(limits, age, pay)
-        if s.filing_status is not None and s.magi is not None:
-            roth_limit = roth_ira_limit(limits, s.filing_status, s.magi, age, pay)
-    backdoor_amount = None
-    if ira_max is not None and roth_limit is not None:
-        backdoor_amount = ira_max - roth_limit
-    fraction = backdoor_tax = None
-    if ira_max is not None and s.pretax_ira_balance is not None:
-        converted = backdoor_amount if backdoor_amount else ira_max
-        fraction, backdoor_tax = backdoor_taxable(converted, s.pretax_ira_balance)
-
-    earnings = tax = None
-    if s.after_tax_balance is not None and s.after_tax_basis is not None:
-        earnings = conversion_earnings(s.after_tax_balance, s.after_tax_basis)
-        if s.marginal_tax_rate is not None:
-            tax = estimated_tax(earnings, s.marginal_tax_rate)
+    maximum, spousal, ira = iras(s, limits, payroll)
+    backdoor = None if ira is None else ira.backdoor
+    fraction, taxable, backdoor_tax = pro_rata_cost(s, backdoor, maximum)
+    earnings, tax = after_tax_conversion(s)
 
     prior = s.prior_year_compensation
     hce = None if prior is None else is_hce(s.tax_year, prior)
@@ -83,47 +240,59 @@ def assess(situation: Situation) -> Assessment:
             limits=limits,
             plan=s.plan,
             filing_status=s.filing_status,
-            deferral_limit=deferral_limit,
             catch_up=catch_up,
-            compensation=pay,
-            remaining_paychecks=s.remaining_paychecks,
+            remaining_paychecks=paychecks,
+            year_closed=year_closed,
+            ira_open=ira_still_open(limits, s.as_of),
+            spousal_ira=spousal,
+            match_priced=s.match_tiers is not None,
             excess_deferrals=excess_402g,
-            excess_annual_additions=excess_415,
+            excess_annual_additions=None if payroll is None else payroll.excess_annual_additions,
             roth_catch_up_required=roth_catch_up,
-            ira_maximum=ira_max,
-            roth_ira_limit=roth_limit,
-            backdoor_amount=backdoor_amount,
+            direct_roth=None if ira is None else ira.direct,
+            backdoor=backdoor,
             backdoor_fraction=fraction,
-            backdoor_taxable=backdoor_tax,
-            backdoor_tax=None
-            if backdoor_tax is None or s.marginal_tax_rate is None
-            else estimated_tax(backdoor_tax, s.marginal_tax_rate),
+            backdoor_taxable=taxable,
+            backdoor_tax=backdoor_tax,
             pretax_ira_balance=s.pretax_ira_balance,
-            deferral_headroom=missing,
-            after_tax_room=room_after_max,
-            after_tax_per_paycheck=per_check_after_max,
+            deferral_headroom=None if payroll is None else payroll.headroom,
+            deferrals_known=s.elective_deferrals is not None,
+            after_tax_room=room,
+            after_tax_per_paycheck=per_check,
             after_tax_balance=s.after_tax_balance,
             conversion_earnings=earnings,
             conversion_tax=tax,
             hce=hce,
         )
     )
+
+    def value(figure: Span | None) -> Decimal | None:
+        return None if figure is None else figure.value
+
+    priced = s.match_tiers is not None and payroll is not None
     return Assessment(
         limits=limits,
         deferral_limit=deferral_limit,
         catch_up_limit=catch_up,
         annual_additions_limit=additions_limit,
-        after_tax_room=room_after_max,
-        after_tax_per_paycheck=per_check_after_max,
-        roth_ira_contribution_limit=roth_limit,
+        after_tax_room=value(room),
+        after_tax_per_paycheck=per_check,
+        roth_ira_contribution_limit=None if ira is None else ira.roth_limit.value,
         backdoor_taxable_fraction=fraction,
-        backdoor_taxable_amount=backdoor_tax,
+        backdoor_taxable_amount=taxable,
         conversion_taxable_earnings=earnings,
         estimated_conversion_tax=tax,
         hce=hce,
         roth_catch_up_required=roth_catch_up,
         mega_backdoor=status,
-        excess_deferrals=excess_402g,
-        excess_annual_additions=excess_415,
+        excess_deferrals=value(excess_402g),
+        excess_annual_additions=value(
+            None if payroll is None else payroll.excess_annual_additions
+        ),
         actions=actions,
+        deferral_headroom=value(None if payroll is None else payroll.headroom),
+        employer_match=value(payroll.match) if priced and payroll else None,
+        employer_match_advised=value(payroll.advised_match) if priced and payroll else None,
+        ira_maximum=value(maximum),
+        year_closed=year_closed,
     )

@@ -6,8 +6,12 @@ All amounts are Decimal dollars for one calendar (limitation) year and one emplo
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from rules.models import Limits
+
+Tiers = tuple[tuple[Decimal, Decimal], ...]  # (rate %, width % of pay), from 0% of pay up
+FAR = Decimal("1E+9")  # no bound: above any figure (models.MAX_MONEY)
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -64,11 +68,12 @@ def after_tax_room(
     after_tax_contributed: Decimal,
     cap_percent: Decimal | None,
 ) -> Decimal:
-    """The after-tax contributions still possible this year; never negative.
+    """415(c): the after-tax contributions still possible this year; never negative.
 
     room = min(415(c) $, 100% of pay) - counted deferrals - employer - after-tax so far,
     no more than what the plan's own percent-of-pay cap leaves, and no more than the
     pay left after deferrals (payroll can't withhold what it doesn't pay).
+    `employer_contributions` is all employer money at these deferrals, match included.
     """
     cap = annual_additions_cap(limits, compensation)
     used = counted_deferrals(limits, elective_deferrals) + employer_contributions
@@ -79,23 +84,165 @@ def after_tax_room(
     return max(ZERO, room)
 
 
+def deferrals_within_415c(
+    limits: Limits,
+    compensation: Decimal,
+    tiers: Tiers,
+    budget: Decimal,
+    per_dollar: Decimal = Decimal(1),
+) -> Decimal:
+    """415(c): the most deferrals d (to the cent) with per_dollar x d + match(d) <= budget.
+
+    The match grows with deferrals, so each dollar deferred inside a tier uses
+    per_dollar + rate of the budget: the left side is increasing and piecewise linear,
+    solved tier by tier, then checked against the match as rounded. With `per_dollar`
+    0 it bounds the match alone; past the last tier that bound is gone (FAR). A negative
+    budget comes back as it is (no room).
+    """
+    if budget < ZERO or (not tiers and per_dollar):
+        return budget / per_dollar if per_dollar else budget
+    pay = plan_compensation(limits, compensation)
+    floor = used = ZERO  # `used` = the left side at the tier's low edge
+    solved: Decimal | None = None
+    for rate, width in tiers:
+        low, high = pay * floor / HUNDRED, pay * (floor + width) / HUNDRED
+        slope = per_dollar + rate / HUNDRED
+        top = used + (high - low) * slope
+        if budget <= top:
+            solved = low + (budget - used) / slope
+            break
+        used, floor = top, floor + width
+    if solved is None:  # past the last tier only the deferrals themselves count
+        if not per_dollar:
+            return FAR
+        solved = pay * floor / HUNDRED + (budget - used) / per_dollar
+    deferrals = solved.quantize(CENT, rounding=ROUND_DOWN)
+    while deferrals > ZERO and (
+        per_dollar * deferrals + match_on_deferrals(limits, compensation, deferrals, tiers)
+        > budget
+    ):
+        deferrals -= CENT
+    return max(ZERO, deferrals)
+
+
 def deferral_headroom(
     limits: Limits,
     compensation: Decimal,
-    deferral_limit: Decimal,
-    catch_up: Decimal,
-    elective_deferrals: Decimal,
-    other_additions: Decimal,
+    tiers: Tiers | None,
+    payroll: Payroll,
 ) -> Decimal:
-    """How much more can be deferred this year without creating an excess.
+    """402(g), 414(v), 415(c): how much more can be deferred here without an excess.
 
-    Up to the person's 402(g) limit with catch-up and their pay; and, because catch-ups
-    sit outside 415(c), up to 415(c) plus the catch-up less everything else already in.
+    The least of:
+    - 402(g) with the catch-up, per person: the limit less deferrals here and at other
+      employers this year;
+    - the pay left: pay less deferrals and after-tax contributions (employer money is
+      not withheld from pay);
+    - 415(c) plus the catch-up (catch-ups are not annual additions) less the employer
+      money and after-tax so far, with the match priced at the raised deferrals;
+    - and the match itself must fit 415(c) beside the other employer money and the
+      after-tax so far: a catch-up absorbs deferrals, never employer money.
     """
-    by_limit = min(deferral_limit, compensation) - elective_deferrals
-    by_total = annual_additions_cap(limits, compensation) + catch_up
-    by_total -= elective_deferrals + other_additions
-    return max(ZERO, min(by_limit, by_total))
+    p = payroll
+    by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
+    by_pay = compensation - p.deferrals - p.after_tax
+    if by_402g <= ZERO or by_pay <= ZERO:
+        return ZERO
+    cap = annual_additions_cap(limits, compensation)
+    room = cap - p.employer - p.after_tax
+    by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
+    if tiers:
+        by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
+        by_415c = min(by_415c, by_match)
+    return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
+
+
+def raise_fills_415c(
+    limits: Limits,
+    compensation: Decimal,
+    tiers: Tiers | None,
+    payroll: Payroll,
+    headroom: Decimal,
+) -> bool:
+    """415(c): whether the advised raise stops at 415(c) (rather than 402(g) or pay).
+
+    Then it uses the 415(c) room; what the match's rounding to the cent leaves over is
+    a cent or two, not room worth a step (and counting it would make the room jump
+    between 0 and a cent as the employer money changes by a dollar).
+    """
+    if not tiers:
+        return False
+    p = payroll
+    by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
+    by_pay = compensation - p.deferrals - p.after_tax
+    return headroom < min(by_402g, by_pay)
+
+
+class Payroll(NamedTuple):
+    """One complete answer about this year's money into the plan (nothing unknown).
+
+    `employer` is the employer money that does not depend on deferrals (all of it when
+    there is no match formula); `catch_up` the person's 414(v) catch-up for their age.
+    """
+
+    deferrals: Decimal
+    other_deferrals: Decimal
+    employer: Decimal
+    after_tax: Decimal
+    catch_up: Decimal
+
+
+class PayrollFigures(NamedTuple):
+    """What one complete Payroll gives: excesses now, then the advised raise and room."""
+
+    excess_deferrals: Decimal
+    excess_annual_additions: Decimal
+    match: Decimal
+    headroom: Decimal
+    advised_deferrals: Decimal
+    advised_match: Decimal
+    room: Decimal
+
+
+def payroll_figures(
+    limits: Limits,
+    compensation: Decimal,
+    tiers: Tiers | None,
+    cap_percent: Decimal | None,
+    payroll: Payroll,
+    year_closed: bool = False,
+) -> PayrollFigures:
+    """The 402(g) and 415(c) figures for one complete answer.
+
+    Excesses are of the money already in (the match at today's deferrals); the room is
+    after the advice's first step, maxing deferrals, with the match re-priced there, so
+    following the steps in order never breaks 415(c). Once the year has ended payroll is
+    closed: no raise and no room are left, whatever the limits would allow.
+    """
+    p = payroll
+    match = match_on_deferrals(limits, compensation, p.deferrals, tiers) if tiers else ZERO
+    headroom = ZERO if year_closed else deferral_headroom(limits, compensation, tiers, p)
+    advised = p.deferrals + headroom
+    advised_match = match
+    if tiers and headroom:
+        advised_match = match_on_deferrals(limits, compensation, advised, tiers)
+    return PayrollFigures(
+        excess_deferrals=excess_deferrals(
+            limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
+        ),
+        excess_annual_additions=excess_annual_additions(
+            limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
+        ),
+        match=match,
+        headroom=headroom,
+        advised_deferrals=advised,
+        advised_match=advised_match,
+        room=ZERO
+        if year_closed or raise_fills_415c(limits, compensation, tiers, p, headroom)
+        else after_tax_room(
+            limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
+        ),
+    )
 
 
 def per_paycheck(room: Decimal, remaining_paychecks: int) -> Decimal:
@@ -111,7 +258,10 @@ def per_paycheck(room: Decimal, remaining_paychecks: int) -> Decimal:
 
 
 def excess_deferrals(deferral_limit: Decimal, elective_deferrals: Decimal) -> Decimal:
-    """402(g): deferrals above the person's limit (with catch-up) must be refunded."""
+    """402(g): deferrals above the person's limit (with catch-up) must be refunded.
+
+    The limit is per person: `elective_deferrals` are those at every employer this year.
+    """
     return max(ZERO, elective_deferrals - deferral_limit)
 
 
@@ -175,6 +325,31 @@ def tiered_match(
     for rate, width in tiers:
         matched = max(ZERO, min(deferral_percent, floor + width) - floor)
         amount += pay * matched / HUNDRED * rate / HUNDRED
+        floor += width
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def match_on_deferrals(
+    limits: Limits,
+    compensation: Decimal,
+    deferrals: Decimal,
+    tiers: Tiers,
+) -> Decimal:
+    """401(a)(17): a tiered match on deferrals counted against plan pay.
+
+    Each tier `(rate %, width %)` matches rate% of the deferral dollars that fall in its
+    band of plan pay (capped at 401(a)(17)): "100% of the first 6%" on $200,000
+    matches the first $12,000 deferred. This is `tiered_match` with the deferral percent
+    taken of plan pay, as a plan's annual true-up computes it; for pay above the cap it is
+    the larger of the two usual readings, so the room never counts on less match than
+    the plan may pay. One rounding, at the end.
+    """
+    pay = plan_compensation(limits, compensation)
+    amount = ZERO
+    floor = ZERO
+    for rate, width in tiers:
+        low, high = pay * floor / HUNDRED, pay * (floor + width) / HUNDRED
+        amount += max(ZERO, min(deferrals, high) - low) * rate / HUNDRED
         floor += width
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 

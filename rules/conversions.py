@@ -17,28 +17,34 @@ CENT = Decimal("0.01")
 
 
 def backdoor_taxable(
-    nondeductible_contribution: Decimal, pretax_ira_balance: Decimal
-) -> tuple[Decimal, Decimal]:
-    """Form 8606 Part I for converting this year's nondeductible contribution in full.
+    converted: Decimal,
+    pretax_ira_balance: Decimal,
+    ira_basis: Decimal = ZERO,
+    year_conversions: Decimal | None = None,
+) -> tuple[Decimal, Decimal] | None:
+    """Form 8606 Part I for converting this year's nondeductible contributions in full.
 
-    Returns (taxable fraction, taxable dollars) of the conversion:
-        L5  basis = the contribution (no prior basis assumed)
-        L6  Dec 31 value of all traditional/SEP/SIMPLE IRAs = the pre-tax balance
-        L8  converted = the contribution;  L9 = L6 + L8
-        L10 = min(1, L5 / L9), in full precision (OpenTaxSolver's choice)
-        L11 = min(L8 x L10, L5): never more tax-free than the basis
-        L18 = L8 - L11 taxable
+    Returns (taxable fraction, taxable dollars) of `converted`, or None for a $0
+    conversion (it has no fraction). `year_conversions` is all the year's nondeductible
+    contributions, converted (default: `converted` alone); `ira_basis` the basis from
+    earlier years, held in the IRAs beside the pre-tax balance:
+        L1  this year's nondeductible contributions = year_conversions
+        L2  basis from earlier years = ira_basis;  L3 = L1 + L2
+        L6  Dec 31 value of all traditional/SEP/SIMPLE IRAs = pre-tax balance + basis
+        L8  converted this year = year_conversions;  L9 = L6 + L8
+        L10 = min(1, L3 / L9), in full precision (OpenTaxSolver's choice)
+        L11 = L8 x L10 nontaxable;  L18 = L8 - L11 taxable
+    so the taxable fraction is 1 - L10 = pre-tax / (pre-tax + basis + conversions),
+    shared by every conversion of the year. With basis 6,000 beside 57,000 pre-tax and
+    7,000 converted: 57,000 / 70,000 of 7,000 = 5,700 taxable (L3 13,000 / L9 70,000).
     """
-    if nondeductible_contribution <= ZERO:
-        return ZERO, ZERO
-    basis = nondeductible_contribution
-    converted = nondeductible_contribution
-    total = pretax_ira_balance + converted
-    ratio = min(ONE, basis / total)
-    nontaxable = min(converted * ratio, basis)
-    taxable = converted - nontaxable
-    fraction = min(ONE, max(ZERO, taxable / converted))
-    return fraction, taxable.quantize(CENT, rounding=ROUND_HALF_UP)
+    if converted <= ZERO:
+        return None
+    conversions = converted if year_conversions is None else max(converted, year_conversions)
+    total = pretax_ira_balance + ira_basis + conversions
+    fraction = min(ONE, max(ZERO, pretax_ira_balance / total))
+    taxable = (converted * fraction).quantize(CENT, rounding=ROUND_HALF_UP)
+    return fraction, taxable
 
 
 def conversion_earnings(after_tax_balance: Decimal, after_tax_basis: Decimal) -> Decimal:

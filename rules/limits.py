@@ -21,7 +21,7 @@ from rules.models import Citation, FilingStatus, Limits
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
 CITATIONS_FILE = Path(__file__).parent / "citations.yaml"
-UNITS = ("currency-USD", "currency-USD-range", "year", "age-range")
+UNITS = ("currency-USD", "currency-USD-range", "year", "age-range", "date")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -63,10 +63,17 @@ def _citation(raw: Any, where: str) -> Citation:
     return Citation(title=title, href=href)
 
 
-def _value(raw: Any, unit: str, where: str) -> Any:
-    """Check a value against its unit; return ints, dicts of ints, or None."""
+def _value(raw: Any, unit: str, where: str, year: int) -> Any:
+    """Check a value against its unit; return ints, dicts of ints, dates, or None."""
     if raw is None:
         return None
+    if unit == "date":
+        # A deadline for acts about tax year `year`: it falls in the year after.
+        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+            raise ParameterError(f"{where}: value must be a date (YYYY-MM-DD)")
+        if raw.year != year + 1:
+            raise ParameterError(f"{where}: a deadline for {year} must fall in {year + 1}")
+        return raw
     if unit in ("currency-USD", "year"):
         if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
             raise ParameterError(f"{where}: value must be a non-negative whole number")
@@ -111,7 +118,7 @@ def parse_parameter(name: str, data: Any) -> Parameter:
         previous = key
         if not isinstance(entry, dict) or set(entry) != {"value", "reference"}:
             raise ParameterError(f"{here}: an entry needs exactly 'value' and 'reference'")
-        value = _value(entry["value"], meta["unit"], here)
+        value = _value(entry["value"], meta["unit"], here, key.year)
         values[key.year] = (value, _citation(entry["reference"], here))
     return Parameter(
         name=name,
@@ -198,6 +205,8 @@ def _limits_for(year: int) -> Limits:
         roth_catch_up_wage_threshold=_optional_money(get("roth_catch_up_wage_threshold")),
         catch_up_age=int(get("catch_up_age")),
         catch_up_60_63_ages=None if ages is None else (int(ages["first"]), int(ages["last"])),
+        ira_contribution_deadline=get("ira_contribution_deadline"),
+        excess_deferral_deadline=get("excess_deferral_deadline"),
         sources=sources,
     )
 

@@ -7,6 +7,7 @@ they are built by trusted code on the hot path, where validation would only cost
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -34,6 +35,8 @@ def _no_float(value: Any) -> Any:
 Money = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=MAX_MONEY)]
 Rate = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=1)]
 Percent = Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, le=100)]
+MatchRate = Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, le=1000)]
+MatchTier = tuple[MatchRate, Percent]
 
 
 class FilingStatus(StrEnum):
@@ -62,7 +65,31 @@ class PlanFeatures(BaseModel):
 
 
 class Situation(BaseModel):
-    """One person's year. Money is Decimal dollars; unknown answers are `None`."""
+    """One person's year. Money is Decimal dollars; unknown answers are `None`.
+
+    The fields of DESIGN.md's contract, and these:
+
+    - `match_tiers`: the match formula as `(rate %, width % of pay)` tiers, as
+      `tiered_match` takes them. Given, the core prices the match itself on deferrals
+      as a percent of plan pay (capped at 401(a)(17)): at `elective_deferrals` for the
+      match already due, at the deferrals its advice leads to for the room; and
+      `employer_contributions` is only the money that does not depend on deferrals
+      (nonelective, profit sharing). `None`: there is no formula, and
+      `employer_contributions` is all employer money.
+    - `roth_deferrals`: the Roth part of `elective_deferrals` (0 = all pre-tax).
+    - `spouse_compensation`: for a joint return, the spouse's includible compensation less
+      the spouse's own IRA contributions for the year (219(c)(1)(B)(ii)).
+    - `ira_basis`: nondeductible basis from earlier years (Form 8606 line 2), held in
+      traditional IRAs in addition to `pretax_ira_balance`.
+    - `other_employer_deferrals`: deferrals at other (unrelated) employers this year;
+      402(g) and its catch-up are per person, 415(c) per employer.
+    - `as_of`: the day the plan is made (`None`: no date, the year is open).
+    - `roth_ira_contributed`, `traditional_ira_contributed`: IRA contributions already
+      made for this tax year. `None` means not asked: the IRA steps then state the
+      year's whole allowance. Given, they state what is left; traditional ones are
+      taken as nondeductible and already converted (a backdoor under way), so they
+      share this year's Form 8606 ratio.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -82,6 +109,16 @@ class Situation(BaseModel):
     marginal_tax_rate: Rate | None = None
     remaining_paychecks: Annotated[int, Field(ge=1, le=53)] | None = None
     paychecks_per_year: Annotated[int, Field(ge=1, le=53)] | None = None
+    # Contract additions (DESIGN.md, December 2026).
+    match_tiers: tuple[MatchTier, ...] | None = None
+    roth_deferrals: Money | None = None
+    spouse_compensation: Money | None = None
+    ira_basis: Money | None = None
+    other_employer_deferrals: Money | None = None
+    as_of: dt.date | None = None
+    # So that following an IRA step can be recorded (the property tests do).
+    roth_ira_contributed: Money | None = None
+    traditional_ira_contributed: Money | None = None
 
     @field_validator("tax_year")
     @classmethod
@@ -102,7 +139,22 @@ class Situation(BaseModel):
             and self.remaining_paychecks > self.paychecks_per_year
         ):
             raise ValueError("remaining_paychecks cannot exceed paychecks_per_year")
+        if (
+            self.roth_deferrals is not None
+            and self.elective_deferrals is not None
+            and self.roth_deferrals > self.elective_deferrals
+        ):
+            raise ValueError("roth_deferrals cannot exceed elective_deferrals")
         return self
+
+    @field_validator("match_tiers")
+    @classmethod
+    def _tiers_fit_in_pay(
+        cls, tiers: tuple[tuple[Decimal, Decimal], ...] | None
+    ) -> tuple[tuple[Decimal, Decimal], ...] | None:
+        if tiers is not None and sum((width for _, width in tiers), Decimal(0)) > 100:
+            raise ValueError("the match tiers can't cover more than all of pay")
+        return tiers
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +182,8 @@ class Limits:
     roth_catch_up_wage_threshold: Decimal | None
     catch_up_age: int
     catch_up_60_63_ages: tuple[int, int] | None
+    ira_contribution_deadline: dt.date  # for this year's IRA contributions: 219(f)(3)
+    excess_deferral_deadline: dt.date  # to refund this year's excess deferrals: 402(g)(2)
     sources: dict[str, Citation] = field(default_factory=dict)
 
 
@@ -152,14 +206,39 @@ class ActionCode(StrEnum):
     excess_contribution = "excess_contribution"
     hce_refund_risk = "hce_refund_risk"
     roth_catch_up_required = "roth_catch_up_required"
+    year_closed = "year_closed"
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
     """One step of the advice.
 
-    `amount` is the dollar figure the step is about (None when it has none or it is
-    unknown). The optional fields carry the other numbers a step's wording needs.
+    `amount` is the dollar figure the step is about: None when it has none, or when an
+    unknown answer could change it; then `at_least`, when set (always > 0), is what
+    every possible answer allows or owes. The other fields carry the numbers a step's
+    wording needs; `deadline` is the last day the step can be done for the tax year
+    (IRA contributions: 219(f)(3); a 402(g) refund: 402(g)(2)(A)(ii)).
+
+    Steps whose meaning needs care:
+
+    - `max_elective_deferrals`: raise this year's deferrals here by `amount` (402(g) per
+      person across employers, pay left, and 415(c) with the match at the raised
+      deferrals). The IRA figures assume the raise is pre-tax.
+    - `convert_in_plan` / `in_service_rollover_split` come in up to two steps, in this
+      order: with an `amount`, move the after-tax balance already in the plan now
+      (`taxable` its earnings, `tax` at the rate given); with no `amount`, convert (or
+      roll out) each new after-tax contribution right away. The second is there while
+      new contributions are possible (the year is open and room is left, or there is
+      no balance to move); in an ended year a step with no `amount` means whatever
+      after-tax money is still in the plan, the balance being unknown.
+    - `pro_rata_warning` comes before `backdoor_roth`: roll the pre-tax IRA (`amount`)
+      into the 401(k) first, if the plan takes roll-ins; `taxable` and `tax` are what the
+      backdoor would cost without that.
+    - `year_closed`: the tax year has ended (`as_of` in a later year): payroll for it is
+      closed, so no step contributes or raises deferrals; `deadline` is the last day for
+      that year's IRA contributions, whose steps follow only while it has not passed.
+    - `excess_contribution`: emitted only when an excess is certain; `rule` says which
+      limit ("402(g)" or "415(c)").
     """
 
     code: ActionCode
@@ -170,6 +249,8 @@ class Action:
     taxable: Decimal | None = None
     tax: Decimal | None = None
     rule: str | None = None  # the limit an excess is over: "402(g)" or "415(c)"
+    at_least: Decimal | None = None
+    deadline: dt.date | None = None
 
 
 class MegaBackdoor(StrEnum):
@@ -183,7 +264,15 @@ class MegaBackdoor(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The rules core's answer for one Situation. `None` means not computable yet."""
+    """The rules core's answer for one Situation. `None` means not computable yet.
+
+    A figure is `None` whenever an unknown answer could change it, and known when the
+    known answers fix it whatever the unknowns are. Beyond DESIGN.md's fields:
+    `deferral_headroom` (the raise the advice asks for), `employer_match` (the match at
+    the current deferrals) and `employer_match_advised` (at the advised deferrals), both
+    None without `match_tiers`; `ira_maximum` (219(b)(1)/(c): the year's IRA limit for
+    this person with the advice followed); `year_closed` (the tax year has ended).
+    """
 
     limits: Limits
     deferral_limit: Decimal | None
@@ -202,6 +291,11 @@ class Assessment:
     excess_deferrals: Decimal | None
     excess_annual_additions: Decimal | None
     actions: list[Action]
+    deferral_headroom: Decimal | None = None
+    employer_match: Decimal | None = None
+    employer_match_advised: Decimal | None = None
+    ira_maximum: Decimal | None = None
+    year_closed: bool = False
 
     @property
     def codes(self) -> list[ActionCode]:

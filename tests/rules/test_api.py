@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -30,7 +31,7 @@ def test_action_codes_are_the_designed_ones() -> None:
         "ask_hr_after_tax", "ask_hr_conversion", "contribute_after_tax", "convert_in_plan",
         "in_service_rollover_split", "enable_auto_conversion", "wait_until_separation",
         "mega_backdoor_unavailable", "no_room_left", "excess_contribution", "hce_refund_risk",
-        "roth_catch_up_required",
+        "roth_catch_up_required", "year_closed",
     }  # fmt: skip
     assert issubclass(ActionCode, str)
 
@@ -47,6 +48,12 @@ def test_situation_fields() -> None:
         "after_tax_contributed", "plan", "after_tax_balance", "after_tax_basis",
         "filing_status", "magi", "pretax_ira_balance", "prior_year_compensation",
         "marginal_tax_rate", "remaining_paychecks", "paychecks_per_year",
+        # DESIGN.md, "Contract additions (December 2026)": names checked outside this repo.
+        "match_tiers", "roth_deferrals", "spouse_compensation", "ira_basis",
+        "other_employer_deferrals", "as_of",
+        # So that following an IRA step can be recorded (None: the steps give the year's
+        # whole allowance).
+        "roth_ira_contributed", "traditional_ira_contributed",
     }  # fmt: skip
     assert set(PlanFeatures.model_fields) == {
         "after_tax_contributions", "in_plan_roth_conversion", "in_service_withdrawal",
@@ -61,7 +68,29 @@ def test_assessment_fields() -> None:
         "after_tax_room", "after_tax_per_paycheck", "roth_ira_contribution_limit",
         "backdoor_taxable_fraction", "conversion_taxable_earnings",
         "estimated_conversion_tax", "hce", "actions",
+        "deferral_headroom", "employer_match", "employer_match_advised", "ira_maximum",
+        "year_closed",
     }  # fmt: skip
+
+
+def test_action_fields() -> None:
+    names = {f.name for f in dataclasses.fields(rules.Action)}
+    assert names == {
+        "code", "amount", "sources", "per_paycheck", "fraction", "taxable", "tax", "rule",
+        "at_least", "deadline",
+    }  # fmt: skip
+
+
+def test_new_inputs_have_the_contract_types() -> None:
+    s = Situation(
+        tax_year=2026,
+        match_tiers=[["100", "3"], ["50", "2"]],
+        roth_deferrals=Decimal(1000), elective_deferrals=Decimal(5000),
+        spouse_compensation=Decimal(100000), ira_basis=Decimal(6000),
+        other_employer_deferrals=Decimal(14500), as_of="2026-12-01",
+    )  # fmt: skip
+    assert s.match_tiers == ((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2)))
+    assert s.as_of == dt.date(2026, 12, 1)
 
 
 def test_unknown_answers_are_none_not_zero() -> None:
@@ -100,6 +129,14 @@ def test_situation_is_frozen() -> None:
         ("remaining_paychecks", 54),
         ("filing_status", "married"),
         ("unknown_field", 1),
+        ("match_tiers", [["100", "0"]]),
+        ("match_tiers", [["0", "6"]]),
+        ("match_tiers", [["100", "60"], ["50", "50"]]),
+        ("match_tiers", [[1.0, "6"]]),
+        ("as_of", "2026-13-01"),
+        ("ira_basis", -1),
+        ("spouse_compensation", "-5"),
+        ("other_employer_deferrals", 10**12),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(field: str, value: object) -> None:
@@ -113,6 +150,12 @@ def test_bad_plan_cap_is_refused() -> None:
         PlanFeatures(after_tax_cap_percent=Decimal(101))
     with pytest.raises(ValidationError, match="after_tax_cap_percent"):
         PlanFeatures(after_tax_cap_percent=Decimal(0))
+
+
+def test_roth_deferrals_are_part_of_the_deferrals() -> None:
+    with pytest.raises(ValidationError, match="roth_deferrals"):
+        Situation(tax_year=2026, elective_deferrals=Decimal(5000), roth_deferrals=Decimal(5001))
+    Situation(tax_year=2026, roth_deferrals=Decimal(5001))  # deferrals unknown: fine
 
 
 def test_remaining_paychecks_cannot_exceed_the_year() -> None:

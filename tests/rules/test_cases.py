@@ -6,8 +6,8 @@ Every `tests/rules/cases/*.yaml` file is a list of cases; each case has a unique
 - `situation:` the fields of `rules.Situation` (money as strings or ints, `plan: {...}`),
   checked against `assess(situation)`:
     `expect:`  any Assessment fields; `codes:` (required) the exact ordered action codes;
-    `actions:` per-action fields; the n-th entry with a code is matched with the n-th
-    action of that code.
+    `actions:` per-action fields (`deadline` as a YAML date); the n-th entry with a
+    code is matched with the n-th action of that code.
 - `limits:` `{year: ..., expect: {...}}`, checked against `rules.limits_for(year)`.
 - `unsupported_year:` a year: `limits_for` raises `UnsupportedTaxYear`, and building a
   `Situation` for it raises a pydantic `ValidationError` naming `tax_year`.
@@ -42,7 +42,17 @@ CASES_DIR = Path(__file__).parent / "cases"
 KINDS = ("situation", "limits", "unsupported_year", "employer_match")
 SITUATION_KEYS = {"name", "situation", "expect", "codes", "actions"}
 ASSESSMENT_FIELDS = {f.name for f in dataclasses.fields(Assessment)} - {"limits", "actions"}
-ACTION_FIELDS = {"code", "amount", "per_paycheck", "fraction", "taxable", "tax"}
+ACTION_FIELDS = {
+    "code",
+    "amount",
+    "per_paycheck",
+    "fraction",
+    "taxable",
+    "tax",
+    "rule",
+    "at_least",
+    "deadline",
+}
 FRACTION_FIELDS = {"backdoor_taxable_fraction", "fraction"}
 
 
@@ -80,8 +90,10 @@ def _same(field: str, actual: Any, expected: Any) -> None:
         want = Decimal(expected)
         places = Decimal(1).scaleb(int(want.as_tuple().exponent))
         assert Decimal(str(actual)).quantize(places, rounding=ROUND_HALF_EVEN) == want, where
-    elif field == "mega_backdoor" or field == "code":
+    elif field in ("mega_backdoor", "code", "rule"):
         assert str(actual) == expected, where
+    elif field == "deadline":
+        assert actual == expected, where  # YAML reads 2026-04-15 as a date
     elif isinstance(expected, list):
         assert actual is not None, where
         assert [Decimal(str(x)) for x in actual] == [Decimal(str(x)) for x in expected], where

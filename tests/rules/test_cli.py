@@ -56,8 +56,21 @@ def test_assess_prints_the_room_and_actions(capsys: pytest.CaptureFixture[str]) 
         (["assess", "--year", "2026", "--magi", "nan"], "not a finite number"),
         (["assess"], "--year"),
         ([], "command"),
+        (["assess", "--year", "2026", "--match", "lots"], "not a match formula"),
+        (["assess", "--year", "2026", "--match", "100% of the first"], "not a match formula"),
+        (["assess", "--year", "2026", "--match", "100% of the first 60% and 50% of the next 50%"],
+         "match_tiers:"),
+        (["assess", "--year", "2026", "--match", "0% of the first 6%"], "match_tiers"),
+        (["assess", "--year", "2026", "--as-of", "2026-13-01"], "not a date"),
+        (["assess", "--year", "2026", "--roth-deferrals", "-1"], "roth_deferrals:"),
+        (["assess", "--year", "2026", "--deferrals", "100", "--roth-deferrals", "200"],
+         "roth_deferrals cannot exceed elective_deferrals"),
+        (["assess", "--year", "2026", "--ira-basis", "x"], "not a number"),
+        (["assess", "--year", "2026", "--spouse-compensation", "-3"], "spouse_compensation:"),
+        (["assess", "--year", "2026", "--other-employer-deferrals", "1e12"],
+         "other_employer_deferrals:"),
     ],
-)
+)  # fmt: skip
 def test_bad_arguments_exit_2_with_one_clear_message(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,6 +82,7 @@ def test_bad_arguments_exit_2_with_one_clear_message(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
 
 
 def test_module_runs_as_a_program() -> None:
@@ -82,3 +96,58 @@ def test_module_runs_as_a_program() -> None:
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+def test_assess_takes_the_new_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 11 a and l: 2026, age 40, pay 200,000, deferring 5,000 pre-tax, one employer,
+    # match "100% of the first 6%": raise by 24,500 - 5,000 = 19,500; the match is then
+    # 100% x 6% x 200,000 = 12,000, so the room is 72,000 - 24,500 - 12,000 = 35,500.
+    argv = [
+        "assess", "--year", "2026", "--age", "40", "--compensation", "200000",
+        "--deferrals", "5000", "--roth-deferrals", "0", "--other-employer-deferrals", "0",
+        "--employer", "0", "--match", "100% of the first 6%", "--after-tax-contributed", "0",
+        "--after-tax", "yes", "--in-plan-conversion", "yes",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Employer match now / once deferrals are raised: $5,000 / $12,000" in out
+    assert "After-tax room: $35,500" in out
+    assert "1. max_elective_deferrals $19,500" in out
+    assert "2. contribute_after_tax $35,500" in out
+
+
+def test_assess_two_tier_match_and_spouse_and_basis(capsys: pytest.CaptureFixture[str]) -> None:
+    # 100% of 3% + 50% of the next 2% on 100,000 deferring 5,000: 3,000 + 1,000 = 4,000.
+    argv = [
+        "assess", "--year", "2026", "--age", "40", "--compensation", "100000",
+        "--deferrals", "24500", "--other-employer-deferrals", "0", "--employer", "0",
+        "--match", "100% of the first 3% and 50% of the next 2%",
+        "--after-tax-contributed", "0", "--after-tax", "no",
+        "--filing-status", "married_joint", "--magi", "300000", "--spouse-compensation", "0",
+        "--pretax-ira-balance", "57000", "--ira-basis", "6000", "--marginal-rate", "0.24",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Employer match now / once deferrals are raised: $4,000 / $4,000" in out
+    # 7,500 backdoor; pro rata 57,000 / (57,000 + 6,000 + 7,500) of 7,500 = 6,063.83
+    assert "1. pro_rata_warning $57,000" in out
+    assert "2. backdoor_roth $7,500, by 2027-04-15" in out
+
+
+def test_assess_an_ended_year(capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 11 i: a 2025 plan made on 2026-12-01: payroll and the IRA deadline
+    # (2026-04-15) have passed; the after-tax balance is still converted.
+    argv = [
+        "assess", "--year", "2025", "--age", "40", "--compensation", "200000",
+        "--deferrals", "10000", "--other-employer-deferrals", "0", "--employer", "0",
+        "--after-tax-contributed", "5000", "--after-tax-balance", "5000",
+        "--after-tax-basis", "5000", "--after-tax", "yes", "--in-plan-conversion", "yes",
+        "--filing-status", "single", "--magi", "90000", "--as-of", "2026-12-01",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Tax year ended: yes" in out
+    assert "1. year_closed, by 2026-04-15" in out
+    assert "2. convert_in_plan $5,000" in out
+    assert "max_elective_deferrals" not in out
+    assert "contribute_roth_ira" not in out

@@ -99,6 +99,7 @@ def _mutated(path: tuple[object, ...], value: object) -> dict[str, object]:
         (("values", dt.date(2028, 1, 1)), GOOD["values"][dt.date(2026, 1, 1)], "no year missing"),
         (("values", dt.date(2027, 7, 1)), GOOD["values"][dt.date(2026, 1, 1)], "January 1"),
         (("metadata", "unit"), "furlongs", "unknown unit"),
+        (("metadata", "unit"), "date", "must be a date"),
         (("metadata", "references"), [], "at least one source"),
         (("metadata", "reference"), [], "exactly unit, period, label, references"),
     ],
@@ -108,6 +109,29 @@ def test_loader_rejects_malformed_parameters(
 ) -> None:
     with pytest.raises(ParameterError, match=re.escape(message)):
         parse_parameter("broken", _mutated(path, value))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(dt.date(2026, 4, 15), "must fall in 2027"), ("2027-04-15", "must be a date")],
+)
+def test_deadlines_fall_in_the_year_after(value: object, message: str) -> None:
+    data = _mutated(("metadata", "unit"), "date")
+    for year, entry in data["values"].items():  # type: ignore[union-attr]
+        entry["value"] = dt.date(year.year + 1, 4, 15)  # type: ignore[index, union-attr]
+    parse_parameter("ok", data)
+    data["values"][dt.date(2026, 1, 1)]["value"] = value  # type: ignore[index]
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        parse_parameter("broken", data)
+
+
+def test_deadlines_are_pinned() -> None:
+    # Pub 590-A / IRC 219(f)(3), 6072(a), 7503: April 15 of the next year in each
+    # supported year (none falls on a weekend or Emancipation Day); 402(g)(2)(A)(ii).
+    for year in (2023, 2024, 2025, 2026):
+        limits = limits_for(year)
+        assert limits.ira_contribution_deadline == dt.date(year + 1, 4, 15)
+        assert limits.excess_deferral_deadline == dt.date(year + 1, 4, 15)
 
 
 def test_citations_are_well_formed() -> None:
@@ -142,7 +166,9 @@ def test_adding_a_year_is_a_data_change_only(
 
     for path in FILES:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        last = data["values"][max(data["values"])]
+        last = dict(data["values"][max(data["values"])])
+        if data["metadata"]["unit"] == "date":  # a deadline falls in the year after
+            last["value"] = last["value"].replace(year=2028)
         data["values"][dt.date(2027, 1, 1)] = last
         (tmp_path / path.name).write_text(yaml.safe_dump(data), encoding="utf-8")
     monkeypatch.setattr(limits_module, "PARAMETERS_DIR", tmp_path)
@@ -150,6 +176,7 @@ def test_adding_a_year_is_a_data_change_only(
     try:
         assert supported_years()[-1] == 2027
         assert limits_for(2027).annual_additions == Decimal(72000)
+        assert limits_for(2027).ira_contribution_deadline == dt.date(2028, 4, 15)
         assert hce_threshold(2026)[0] == Decimal(160000)
     finally:
         monkeypatch.undo()

@@ -7,8 +7,16 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import FilingStatus, PlanFeatures, Situation, assess, limits_for, supported_years
-from rules.contributions import counted_deferrals
+from rules import (
+    FilingStatus,
+    PlanFeatures,
+    Situation,
+    assess,
+    limits_for,
+    supported_years,
+    tiered_match,
+)
+from rules.contributions import counted_deferrals, deferrals_within_415c, match_on_deferrals
 from rules.conversions import backdoor_taxable
 from rules.roth_ira import roth_ira_limit
 
@@ -45,6 +53,16 @@ def situations(draw: st.DrawFn) -> Situation:
         prior_year_compensation=draw(st.none() | money),
         marginal_tax_rate=draw(st.none() | st.decimals(min_value=0, max_value=1, places=2)),
         remaining_paychecks=draw(st.none() | st.integers(min_value=1, max_value=26)),
+        # The room needs every payroll answer (issue 11 d, h): a known other-employer
+        # figure; the match formula, the Roth split and the rest may be anything.
+        other_employer_deferrals=draw(st.just(Decimal(0)) | small_money),
+        match_tiers=draw(
+            st.none()
+            | st.just(((Decimal(100), Decimal(6)),))
+            | st.just(((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2))))
+        ),
+        ira_basis=draw(st.none() | small_money),
+        spouse_compensation=draw(st.none() | money),
     )
 
 
@@ -60,6 +78,7 @@ def test_room_is_within_bounds(s: Situation) -> None:
         limits, s.elective_deferrals
     )
     assert Decimal(0) <= a.after_tax_room <= max(Decimal(0), ceiling)
+    assert a.after_tax_room <= max(Decimal(0), s.compensation - s.elective_deferrals)
 
 
 @settings(max_examples=300, deadline=None)
@@ -119,11 +138,81 @@ def test_roth_ira_amount_is_a_multiple_of_ten_or_the_maximum(
 def test_pro_rata_fraction_stays_within_zero_and_one(
     contribution: Decimal, pretax: Decimal
 ) -> None:
-    fraction, taxable = backdoor_taxable(contribution, pretax)
+    result = backdoor_taxable(contribution, pretax)
+    assert result is not None
+    fraction, taxable = result
     assert Decimal(0) <= fraction <= Decimal(1)
     assert Decimal(0) <= taxable <= contribution
     # Never more tax-free than the basis: the nontaxable part is at most the contribution.
     assert contribution - taxable <= contribution
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value="0.01", max_value=100_000, places=2),
+    st.decimals(min_value=0, max_value=10_000_000, places=2),
+    st.decimals(min_value=0, max_value=1_000_000, places=2),
+)
+def test_earlier_basis_only_lowers_the_taxable_part(
+    contribution: Decimal, pretax: Decimal, basis: Decimal
+) -> None:
+    without = backdoor_taxable(contribution, pretax)
+    with_basis = backdoor_taxable(contribution, pretax, basis)
+    assert without is not None
+    assert with_basis is not None
+    assert with_basis[1] <= without[1]
+    assert Decimal(0) <= with_basis[0] <= without[0]
+
+
+def test_a_zero_conversion_has_no_fraction() -> None:
+    """Issue 11 h: converting nothing has no taxable fraction (not 0%)."""
+    assert backdoor_taxable(Decimal(0), Decimal(63000)) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    years,
+    money,
+    st.decimals(min_value=0, max_value=100_000, places=2),
+    st.sampled_from(
+        [((Decimal(100), Decimal(6)),), ((Decimal(50), Decimal(6)),),
+         ((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2))), ((Decimal(200), Decimal(4)),)]
+    ),
+)  # fmt: skip
+def test_match_on_deferrals_is_tiered_match_on_plan_pay(
+    year: int, pay: Decimal, deferrals: Decimal, tiers: tuple[tuple[Decimal, Decimal], ...]
+) -> None:
+    limits = limits_for(year)
+    plan_pay = min(pay, limits.compensation)
+    if plan_pay == 0:
+        return
+    percent = deferrals * 100 / plan_pay
+    expected = tiered_match(limits, pay, percent, tiers)
+    assert abs(match_on_deferrals(limits, pay, deferrals, tiers) - expected) <= Decimal("0.01")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    years,
+    money,
+    st.decimals(min_value=-1000, max_value=200_000, places=2),
+    st.sampled_from(
+        [((Decimal(100), Decimal(6)),), ((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2))),
+         ((Decimal(200), Decimal(4)),)]
+    ),
+)  # fmt: skip
+def test_deferrals_within_415c_is_the_most_that_fits(
+    year: int, pay: Decimal, budget: Decimal, tiers: tuple[tuple[Decimal, Decimal], ...]
+) -> None:
+    limits = limits_for(year)
+    d = deferrals_within_415c(limits, pay, tiers, budget)
+    if budget < 0:
+        assert d == budget
+        return
+    assert d >= 0
+    assert d + match_on_deferrals(limits, pay, d, tiers) <= budget
+    more = d + Decimal("0.02")  # two cents more never fits (one may, by rounding)
+    assert more + match_on_deferrals(limits, pay, more, tiers) > budget
 
 
 @settings(max_examples=200, deadline=None)

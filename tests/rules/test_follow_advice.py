@@ -1,0 +1,296 @@
+"""Follow the advice, step by step, and check that nothing breaks (issue 11, section 3).
+
+Each test builds a complete Situation, applies every step of `assess(s).actions` to it
+(raise the deferrals by the amount, contribute the after-tax room, make the IRA
+contributions, roll the pre-tax IRA in, convert the balance, apply the corrections; the
+match re-priced by the core from `match_tiers`), assesses again and checks: no excess
+(402(g), 415(c)), nothing withheld beyond pay, no plan cap passed, no room left, no step
+to repeat; the IRA steps add up to the IRA maximum and never pass includible
+compensation. Then: any figure the core states with answers missing is the figure of
+every complete answer (it is fixed by what is known), and an `at_least` is a floor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from rules import (
+    ActionCode,
+    Assessment,
+    FilingStatus,
+    PlanFeatures,
+    Situation,
+    assess,
+    limits_for,
+    supported_years,
+)
+from rules.contributions import after_tax_cap, catch_up_limit
+
+ZERO = Decimal(0)
+A = ActionCode
+
+years = st.sampled_from(supported_years())
+dollars = lambda top: st.decimals(min_value=0, max_value=top, places=0)  # noqa: E731
+cents = lambda top: st.decimals(min_value=0, max_value=top, places=2)  # noqa: E731
+TIERS = st.sampled_from(
+    [
+        None,
+        ((Decimal(100), Decimal(6)),),
+        ((Decimal(50), Decimal(6)),),
+        ((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2))),
+        ((Decimal(200), Decimal(4)),),
+        ((Decimal(100), Decimal(25)),),
+    ]
+)
+PLANS = st.sampled_from(
+    [
+        PlanFeatures(after_tax_contributions=True, in_plan_roth_conversion=True),
+        PlanFeatures(
+            after_tax_contributions=True, in_plan_roth_conversion=True, automatic_conversion=True
+        ),
+        PlanFeatures(
+            after_tax_contributions=True, in_plan_roth_conversion=False, in_service_withdrawal=True
+        ),
+        PlanFeatures(
+            after_tax_contributions=True,
+            after_tax_cap_percent=Decimal(10),
+            in_plan_roth_conversion=True,
+        ),
+        PlanFeatures(after_tax_contributions=False),
+    ]
+)
+
+
+@st.composite
+def complete_situations(draw: st.DrawFn) -> Situation:
+    """Every answer known, in a state payroll could have reached (nothing beyond pay)."""
+    year = draw(years)
+    pay = draw(st.one_of(dollars(40_000), dollars(700_000)))
+    deferrals = draw(st.one_of(st.just(ZERO), dollars(45_000), cents(30_000)))
+    plan = draw(PLANS)
+    after_tax = ZERO if plan.after_tax_contributions is False else draw(dollars(70_000))
+    assume(deferrals + after_tax <= pay)
+    if plan.after_tax_cap_percent is not None:
+        limits = limits_for(year)
+        assume(after_tax <= after_tax_cap(limits, pay, plan.after_tax_cap_percent))
+    status = draw(st.sampled_from(FilingStatus))
+    balance = draw(st.one_of(st.just(ZERO), dollars(60_000)))
+    as_of = draw(
+        st.one_of(
+            st.none(),
+            st.dates(dt.date(year, 1, 1), dt.date(year + 1, 12, 31)),
+        )
+    )
+    return Situation(
+        tax_year=year,
+        age=draw(st.integers(min_value=18, max_value=80)),
+        compensation=pay,
+        elective_deferrals=deferrals,
+        roth_deferrals=draw(st.sampled_from([ZERO, deferrals, (deferrals / 2).quantize(1)])),
+        other_employer_deferrals=draw(st.one_of(st.just(ZERO), dollars(30_000))),
+        match_tiers=draw(TIERS),
+        employer_contributions=draw(st.one_of(st.just(ZERO), dollars(30_000))),
+        after_tax_contributed=after_tax,
+        plan=plan,
+        after_tax_balance=balance,
+        after_tax_basis=draw(dollars(int(balance))) if balance else ZERO,
+        filing_status=status,
+        magi=draw(dollars(400_000)),
+        spouse_compensation=draw(st.one_of(st.just(ZERO), dollars(150_000))),
+        pretax_ira_balance=draw(st.one_of(st.just(ZERO), dollars(300_000))),
+        ira_basis=draw(st.one_of(st.just(ZERO), dollars(20_000))),
+        roth_ira_contributed=ZERO,
+        traditional_ira_contributed=ZERO,
+        prior_year_compensation=draw(dollars(400_000)),
+        marginal_tax_rate=draw(st.sampled_from([None, Decimal("0.24"), Decimal("0.37")])),
+        remaining_paychecks=draw(st.one_of(st.none(), st.integers(min_value=1, max_value=26))),
+        as_of=as_of,
+    )
+
+
+def follow(s: Situation, a: Assessment) -> Situation:
+    """The Situation once every step of the advice has been done."""
+    v: dict[str, Any] = s.model_dump()
+    for step in a.actions:
+        amount = step.amount
+        code = step.code
+        if code is A.excess_contribution:
+            assert amount is not None, "a complete Situation's excess has an amount"
+            if step.rule == "402(g)":  # refunded from this plan first, then the other
+                here = min(v["elective_deferrals"], amount)
+                v["elective_deferrals"] -= here
+                v["other_employer_deferrals"] -= amount - here
+            else:  # 415(c): after-tax back, then employer money forfeited, then deferrals
+                back = min(v["after_tax_contributed"], amount)
+                v["after_tax_contributed"] -= back
+                forfeited = min(v["employer_contributions"], amount - back)
+                v["employer_contributions"] -= forfeited
+                v["elective_deferrals"] -= amount - back - forfeited
+            v["roth_deferrals"] = min(v["roth_deferrals"], v["elective_deferrals"])
+        elif code is A.max_elective_deferrals:
+            assert amount is not None
+            v["elective_deferrals"] += amount  # pre-tax: the Roth part stays as it was
+        elif code is A.contribute_roth_ira and amount is not None:
+            v["roth_ira_contributed"] += amount
+        elif code is A.backdoor_roth and amount is not None:
+            v["traditional_ira_contributed"] += amount  # contributed and converted
+        elif code is A.pro_rata_warning:
+            v["pretax_ira_balance"] = ZERO  # rolled into the 401(k)
+        elif code is A.contribute_after_tax:
+            assert amount is not None
+            v["after_tax_contributed"] += amount
+            v["after_tax_balance"] += amount
+            v["after_tax_basis"] += amount
+        elif code in (A.convert_in_plan, A.in_service_rollover_split):
+            v["after_tax_balance"] = v["after_tax_basis"] = ZERO
+    return Situation.model_validate(v)
+
+
+ONE_OFF = {
+    A.excess_contribution,
+    A.max_elective_deferrals,
+    A.contribute_roth_ira,
+    A.backdoor_roth,
+    A.pro_rata_warning,
+    A.contribute_after_tax,
+}
+
+
+def includible(s: Situation) -> Decimal:
+    """219(b)(1)(B): pay less pre-tax deferrals (those past 402(g) stay in income)."""
+    assert s.compensation is not None
+    assert s.elective_deferrals is not None
+    limits = limits_for(s.tax_year)
+    assert s.age is not None
+    assert s.roth_deferrals is not None
+    pretax = min(
+        s.elective_deferrals - s.roth_deferrals,
+        limits.elective_deferral + catch_up_limit(limits, s.age),
+    )
+    return max(ZERO, s.compensation - pretax)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(complete_situations())
+def test_following_every_step_breaks_no_limit(s: Situation) -> None:
+    first = assess(s)
+    after = follow(s, first)
+    second = assess(after)
+    limits = limits_for(s.tax_year)
+    assert after.compensation is not None
+    assert after.age is not None
+    pay = after.compensation
+    d, at = after.elective_deferrals, after.after_tax_contributed
+    assert d is not None
+    assert at is not None
+    assert after.other_employer_deferrals is not None
+
+    assert second.excess_deferrals == ZERO, first.actions
+    assert second.excess_annual_additions == ZERO, first.actions
+    assert d + after.other_employer_deferrals <= limits.elective_deferral + catch_up_limit(
+        limits, after.age
+    )
+    assert d + at <= pay, "withheld beyond pay"
+    cap = s.plan.after_tax_cap_percent
+    if cap is not None:
+        assert at <= after_tax_cap(limits, pay, cap), "plan cap passed"
+    if A.excess_contribution in first.codes:
+        # A correction changes the state the other steps were priced on (returning
+        # matched deferrals also takes back match): only the limits are checked then.
+        return
+    if not second.year_closed:
+        assert second.deferral_headroom == ZERO, "deferral room left"
+        if second.mega_backdoor.value == "available":
+            assert second.after_tax_room == ZERO, "after-tax room left"
+    repeated = [x.code for x in second.actions if x.code in ONE_OFF and x.amount is not None]
+    repeated += [x.code for x in second.actions if x.code is A.max_elective_deferrals]
+    assert not repeated, f"steps to do again: {repeated}"
+    moves = [
+        x for x in second.actions if x.code in (A.convert_in_plan, A.in_service_rollover_split)
+    ]
+    assert all(x.amount is None for x in moves), "a balance left to convert"
+
+    # The IRA steps: never above includible compensation (219(b)(1)(B), with a joint
+    # filer's spouse under 219(c)), and direct + backdoor = the IRA maximum.
+    ira = after.roth_ira_contributed + after.traditional_ira_contributed  # type: ignore[operator]
+    own = includible(after)
+    spouse = after.spouse_compensation or ZERO
+    room = own + spouse if after.filing_status is FilingStatus.married_joint else own
+    assert ira <= room
+    steps = [x for x in first.actions if x.code in (A.contribute_roth_ira, A.backdoor_roth)]
+    if first.ira_maximum is None:
+        # Only a joint filer whose spouse's net pay does not exceed their own: 219(c)(2)(B)
+        # turns on the spouse's gross pay, which is not asked.
+        assert after.filing_status is FilingStatus.married_joint
+        assert ZERO < spouse <= includible(s)
+    elif steps:
+        assert sum(x.amount for x in steps if x.amount is not None) == first.ira_maximum
+    else:
+        assert repeated == []
+        assert ira == ZERO
+    if first.ira_maximum is not None and steps:
+        assert all(x.amount is not None for x in steps)
+
+
+PARTIAL_FIELDS = (
+    "age",
+    "elective_deferrals",
+    "roth_deferrals",
+    "other_employer_deferrals",
+    "employer_contributions",
+    "after_tax_contributed",
+    "spouse_compensation",
+    "ira_basis",
+    "pretax_ira_balance",
+    "filing_status",
+)
+FIGURES = (
+    "after_tax_room",
+    "after_tax_per_paycheck",
+    "deferral_headroom",
+    "excess_deferrals",
+    "excess_annual_additions",
+    "employer_match",
+    "employer_match_advised",
+    "ira_maximum",
+    "roth_ira_contribution_limit",
+    "backdoor_taxable_fraction",
+    "backdoor_taxable_amount",
+)
+AMOUNTS = (A.max_elective_deferrals, A.contribute_after_tax, A.contribute_roth_ira,
+           A.backdoor_roth, A.excess_contribution)  # fmt: skip
+
+
+def _steps(a: Assessment, code: ActionCode) -> dict[str | None, Any]:
+    return {x.rule: x for x in a.actions if x.code is code}
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(complete_situations(), st.sets(st.sampled_from(PARTIAL_FIELDS), min_size=1))
+def test_a_figure_stated_with_answers_missing_holds_for_the_full_answer(
+    s: Situation, missing: set[str]
+) -> None:
+    partial = Situation.model_validate({**s.model_dump(), **dict.fromkeys(missing)})
+    some, every = assess(partial), assess(s)
+    for name in FIGURES:
+        stated = getattr(some, name)
+        if stated is not None:
+            assert stated == getattr(every, name), (name, stated, getattr(every, name))
+    for code in AMOUNTS:
+        full = _steps(every, code)
+        for rule, step in _steps(some, code).items():
+            if step.amount is not None:
+                assert rule in full, (code, rule)
+                assert full[rule].amount == step.amount, (code, rule)
+            if step.at_least is not None:
+                assert rule in full
+                floor = full[rule].amount if full[rule].amount is not None else full[rule].at_least
+                assert floor is not None, (code, rule)
+                assert floor >= step.at_least, (code, rule, step.at_least)
+            if code is A.excess_contribution:
+                assert rule in full, "a certain excess is an excess for every answer"
