@@ -137,7 +137,7 @@ from _harness import (
     stop_child,
 )
 
-# One whole conversation (the e2e test's path): 16 inputs, the last one's reply has a chart.
+# One whole conversation (the e2e test's path): 17 inputs, the last one's reply has a chart.
 CONVERSATION: tuple[Step, ...] = (
     Step("command", "start"),
     Step("tap", "v1:a:after_tax:yes"),
@@ -147,6 +147,7 @@ CONVERSATION: tuple[Step, ...] = (
     Step("say", "35"),
     Step("say", "200k"),
     Step("tap", "v1:a:deferrals:max"),
+    Step("tap", "v1:a:other_deferrals:0"),
     Step("say", "50% of the first 6%"),
     Step("tap", "v1:a:after_tax_in:0"),
     Step("say", "24"),

@@ -23,7 +23,8 @@ TODAY = dt.date(2026, 11, 29)
 SCRIPT: list[Event] = [
     Command("start"), Choice("v1:a:after_tax:yes"), Choice("v1:a:conversion:in_plan"),
     Choice("v1:a:auto_convert:no"), Choice("v1:a:tax_year:2026"), Typed("35"), Typed("$200,000"),
-    Choice("v1:a:deferrals:max"), Typed("50% of the first 6%"), Typed("none"), Typed("24"),
+    Choice("v1:a:deferrals:max"), Choice("v1:a:other_deferrals:0"),
+    Typed("50% of the first 6%"), Typed("none"), Typed("24"),
     Typed("5300"), Typed("300"), Choice("v1:a:filing_status:single"), Choice("v1:a:magi:pay"),
     Typed("100k"), Choice("v1:a:prior_pay:pay"), Typed("24%"),
 ]  # fmt: skip

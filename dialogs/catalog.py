@@ -9,6 +9,7 @@ look at answers to questions before it, so "the next question" is always forward
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,16 +18,19 @@ from typing import Any
 
 from dialogs.i18n import N_
 from dialogs.session import Answers
-from rules import (
-    FilingStatus,
-    Limits,
-    PlanFeatures,
-    Situation,
-    limits_for,
-    nonelective_contribution,
-    tiered_match,
+from dialogs.situation import (
+    FILING_STATUS,
+    age_in,
+    core_max,
+    dollar_max,
+    employer_money,
+    no_ira_balance,
+    not_a_spousal_ira,
+    plan_features,
+    split_moot,
+    year_open,
 )
-from rules.contributions import catch_up_limit
+from rules import Situation, limits_for
 
 
 class Kind(StrEnum):
@@ -111,36 +115,6 @@ def no_balance(a: Answers) -> bool:
 def no_taxable_earnings(a: Answers) -> bool:
     """A tax rate only prices taxable earnings on a conversion."""
     return no_balance(a) or not a.earnings
-
-
-def max_deferrals(a: Answers, limits: Limits) -> Decimal | None:
-    """'Max it': the 402(g) limit plus the catch-up for the age, never above pay."""
-    if a.age is None:
-        return None
-    limit = limits.elective_deferral + catch_up_limit(limits, a.age)
-    return limit if a.pay is None else min(limit, a.pay)
-
-
-def resolved_deferrals(a: Answers, limits: Limits) -> Decimal | None:
-    return max_deferrals(a, limits) if a.deferrals == "max" else a.deferrals
-
-
-def match_dollars(a: Answers, limits: Limits) -> Decimal | None:
-    """A formula in dollars: the match from pay and the deferral rate it implies, plus
-    any nonelective percent of pay."""
-    formula = a.employer
-    if formula is None or isinstance(formula, Decimal):
-        return formula
-    if a.pay is None:
-        return None
-    amount = nonelective_contribution(limits, a.pay, formula.nonelective)
-    if formula.rate:
-        deferrals = resolved_deferrals(a, limits)
-        if deferrals is None:
-            return None
-        deferral_percent = deferrals * 100 / a.pay if a.pay else Decimal(0)
-        amount += tiered_match(limits, a.pay, deferral_percent, formula.tiers)
-    return amount
 
 
 CHECK: tuple[Question, ...] = (
@@ -233,6 +207,17 @@ CHECK: tuple[Question, ...] = (
         (Option("max", N_("The maximum")), Option("0", N_("Nothing"))),
     ),
     Question(
+        "other_deferrals",
+        Kind.money,
+        N_(
+            "Did you also defer into another employer's 401(k) or 403(b) in {year}, at a "
+            "job you left? The deferral limit counts both; type how much, or tap None."
+        ),
+        N_("Type an amount, like $6,000, or tap None."),
+        N_("Deferrals at other jobs"),
+        (Option("0", N_("None")),),
+    ),
+    Question(
         "employer",
         Kind.money_or_match,
         N_(
@@ -306,15 +291,52 @@ CHECK: tuple[Question, ...] = (
         (Option("pay", N_("About my pay")),),
     ),
     Question(
+        "roth_part",
+        Kind.money,
+        N_(
+            "How much of your 401(k) deferrals is <b>Roth</b>, not pre-tax? Pre-tax "
+            "deferrals lower the income the IRA rules look at."
+        ),
+        N_("Type the Roth part, like $10,000, or tap a button."),
+        N_("Roth part of deferrals"),
+        (Option("0", N_("All pre-tax")), Option("all", N_("All Roth"))),
+        skip=split_moot,
+    ),
+    Question(
+        "spouse_pay",
+        Kind.money,
+        N_(
+            "What will your spouse earn in {year} (wages or self-employment), less any IRA "
+            "contributions of their own? On a joint return your IRA limit can count it."
+        ),
+        N_("Type an amount, like $90,000, or tap Nothing."),
+        N_("Spouse's pay"),
+        (Option("0", N_("Nothing")),),
+        skip=not_a_spousal_ira,
+    ),
+    Question(
         "ira_balance",
         Kind.money,
         N_(
-            "What is in your <b>pre-tax</b> traditional, SEP and SIMPLE IRAs in total "
-            "(not Roth IRAs, not the 401(k))?"
+            "What is in your traditional, SEP and SIMPLE IRAs in total (not Roth IRAs, not "
+            "the 401(k))?"
         ),
         N_("Type an amount, like $63,000, or tap None."),
-        N_("Pre-tax IRA balances"),
+        N_("Traditional IRA balances"),
         (Option("0", N_("None")),),
+    ),
+    Question(
+        "ira_basis",
+        Kind.money,
+        N_(
+            "Of that, how much is <b>basis</b>: nondeductible contributions from earlier "
+            "years, already taxed (line 14 of your last Form 8606)? It is what a conversion "
+            "of it leaves untaxed."
+        ),
+        N_("Type an amount, like $6,000, or tap None."),
+        N_("Basis in those IRAs"),
+        (Option("0", N_("None")),),
+        skip=no_ira_balance,
     ),
     Question(
         "prior_pay",
@@ -351,59 +373,74 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in CHECK}
 PLAN_QUESTIONS = tuple(q.id for q in CHECK if q.plan)
 
 
-def to_situation(a: Answers, year: int) -> Situation:
+def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situation:
     """The rules core's input, from the answers of the questions not skipped (a skipped
-    question's answer, kept from before an edit, does not count)."""
-    limits = limits_for(year)
+    question's answer, kept from before an edit, does not count).
+
+    A match formula goes as its tiers; "the maximum" is what the core says can be
+    deferred; in a year still open the deferral answer is a plan, so a plan above what
+    the year allows is kept to it (`planned_deferrals` tells the difference).
+    """
     counts = {q.id: not q.skip(a) for q in CHECK}
 
     def given(name: str) -> Any:
         return getattr(a, name) if counts[name] else None
 
-    conversion = given("conversion")
-    known_route = conversion not in (None, "unsure")
-    cap = given("after_tax_cap")
-    earnings, balance = given("earnings"), given("balance")
+    employer, tiers = employer_money(a, limits_for(year))
+    balance, earnings = given("balance"), given("earnings")
     basis = None
     if balance == 0:
         basis = Decimal(0)
     elif balance is not None and earnings is not None:
         basis = max(Decimal(0), balance - earnings)
+    ira_basis = given("ira_basis")
+    pretax_ira = a.ira_balance
+    if pretax_ira is not None and ira_basis is not None:
+        pretax_ira = max(Decimal(0), pretax_ira - ira_basis)
     rate = given("tax_rate")
-    return Situation(
+    base = Situation(
         tax_year=year,
-        age=a.age,
+        age=age_in(a, year),
         compensation=a.pay,
-        elective_deferrals=resolved_deferrals(a, limits),
-        employer_contributions=match_dollars(a, limits),
+        other_employer_deferrals=a.other_deferrals,
+        employer_contributions=employer,
+        match_tiers=tiers,
         after_tax_contributed=given("after_tax_in"),
-        plan=PlanFeatures(
-            after_tax_contributions=_tri(a.after_tax),
-            in_plan_roth_conversion=conversion in ("in_plan", "both") if known_route else None,
-            in_service_withdrawal=conversion in ("in_service", "both") if known_route else None,
-            automatic_conversion=_tri(given("auto_convert")),
-            after_tax_cap_percent=cap if isinstance(cap, Decimal) else None,
-        ),
+        plan=plan_features(a, given("conversion"), given("auto_convert"), given("after_tax_cap")),
         after_tax_balance=balance,
         after_tax_basis=basis,
         filing_status=FILING_STATUS.get(a.filing_status or ""),
-        magi=a.pay if a.magi == "pay" else a.magi,
-        pretax_ira_balance=a.ira_balance,
+        spouse_compensation=given("spouse_pay"),
+        pretax_ira_balance=pretax_ira,
+        ira_basis=ira_basis if a.ira_balance else (Decimal(0) if a.ira_balance == 0 else None),
         prior_year_compensation=a.pay if a.prior_pay == "pay" else a.prior_pay,
         marginal_tax_rate=None if rate in (None, "skip") else rate,
         remaining_paychecks=given("paychecks"),
+        as_of=as_of,
+    )
+    deferrals = planned_deferrals(a, year, base)
+    if deferrals is not None and year_open(year, as_of):
+        most = core_max(base)
+        if most is not None and deferrals > most:
+            deferrals = most  # a plan over the limit: the advice sets the election to it
+    roth = None
+    if deferrals is not None:
+        part = a.roth_part if counts["roth_part"] else Decimal(0)  # moot: either way
+        roth = deferrals if part == "all" else None if part is None else min(part, deferrals)
+    magi = a.magi
+    if magi == "pay":  # AGI leaves out pre-tax deferrals
+        known = roth is not None and deferrals is not None and a.pay is not None
+        magi = a.pay - (deferrals - roth) if known else None  # type: ignore[operator]
+    return Situation(
+        **{**dict(base), "elective_deferrals": deferrals, "roth_deferrals": roth, "magi": magi}
     )
 
 
-def _tri(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
-
-
-# Married filing separately, not living together all year: single for the Roth IRA.
-FILING_STATUS = {
-    "single": FilingStatus.single,
-    "married_joint": FilingStatus.married_joint,
-    "married_separate": FilingStatus.married_separate,
-    "married_separate_apart": FilingStatus.single,
-    "head_of_household": FilingStatus.head_of_household,
-}
+def planned_deferrals(a: Answers, year: int, base: Situation | None = None) -> Decimal | None:
+    """The deferral answer in dollars, "the maximum" as the core works it out."""
+    if a.deferrals != "max":
+        return a.deferrals
+    if base is None:
+        base = to_situation(a.model_copy(update={"deferrals": Decimal(0)}), year)
+    most = core_max(base)
+    return most if most is not None else dollar_max(a, year)

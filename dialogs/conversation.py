@@ -18,7 +18,14 @@ from html import escape
 from dialogs import flow as engine
 from dialogs import parsing, plan_setup, plans
 from dialogs.carrier_texts import APOLOGY, help_text, privacy_text
-from dialogs.catalog import CHECK, PLAN_QUESTIONS, QUESTIONS, Question, to_situation
+from dialogs.catalog import (
+    CHECK,
+    PLAN_QUESTIONS,
+    QUESTIONS,
+    Question,
+    planned_deferrals,
+    to_situation,
+)
 from dialogs.flow import Flow, Invalid, Rows, Turn, is_active, tax_year_of
 from dialogs.i18n import N_, Translator, negotiate
 from dialogs.machine import DONE, DialogMachine
@@ -35,8 +42,7 @@ from dialogs.replies import (
     read_button,
 )
 from dialogs.session import Profile, Session
-from rules import Assessment, Situation, assess, supported_years
-from rules.advice import mega_backdoor_status
+from rules import Assessment, Situation, assess, mega_backdoor_status, supported_years
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,7 +68,8 @@ def new_session(language_code: str | None = None) -> Session:
 
 
 def assessment_of(session: Session, today: dt.date) -> tuple[Situation, Assessment]:
-    situation = to_situation(session.answers, tax_year_of(session, today))
+    """The Situation as of `today` (the person's day, in US time) and its assessment."""
+    situation = to_situation(session.answers, tax_year_of(session, today), as_of=today)
     return situation, assess(situation)
 
 
@@ -74,7 +81,7 @@ def result_reply(turn: Turn, prefix: str = "") -> Reply:
     t = turn.t
     situation, assessment = assessment_of(turn.session, turn.today)
     return Reply(
-        text=prefix + result_text(t, assessment, situation),
+        text=prefix + result_text(t, assessment, situation, planned_step(turn, situation)),
         buttons=(
             (
                 Button(t("Change an answer"), button_data("nav", "summary")),
@@ -83,6 +90,28 @@ def result_reply(turn: Turn, prefix: str = "") -> Reply:
         ),
         chart=chart_for(t, assessment, situation),
         asks=True,
+    )
+
+
+def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
+    """A plan to defer more than the year allows: the first step lowers it (the core was
+    given the most that can be deferred)."""
+    planned = planned_deferrals(turn.session.answers, situation.tax_year)
+    kept = situation.elective_deferrals
+    if planned is None or kept is None or planned <= kept:
+        return None
+    t = turn.t
+    return (
+        t(
+            "Set your 401(k) deferrals for {year} to {amount} in total, not {planned}",
+            year=situation.tax_year,
+            amount=t.money(kept),
+            planned=t.money(planned),
+        ),
+        t(
+            "That is the most you can defer this year; more would be an excess deferral, "
+            "taxed twice. Lower your payroll election before it goes in."
+        ),
     )
 
 
@@ -143,8 +172,8 @@ def year_note(turn: Turn, question: Question) -> str:
     if question.id != "tax_year" or turn.today.year in supported_years():
         return ""
     return "\n" + turn.t(
-        "The IRS hasn't published the figures for {year} yet, so I can't plan it; "
-        "{latest} is the latest year with figures.",
+        "I don't have the IRS's {year} figures yet, so I can't plan {year}; {latest} is the "
+        "latest year I have.",
         year=turn.today.year,
         latest=supported_years()[-1],
     )
@@ -161,6 +190,18 @@ def reconcile(turn: Turn, question: Question, value: object) -> None:
         )
     if question.id == "deferrals" and a.pay is not None and value > a.pay:
         raise Invalid(N_("Deferrals can't be more than your pay of {pay}."), pay=t.money(a.pay))
+    if question.id == "ira_basis" and a.ira_balance is not None and value > a.ira_balance:
+        raise Invalid(
+            N_("The basis can't be more than the balance of {balance}."),
+            balance=t.money(a.ira_balance),
+        )
+    if question.id == "roth_part":
+        deferrals = planned_deferrals(a, tax_year_of(turn.session, turn.today))
+        if deferrals is not None and value > deferrals:
+            raise Invalid(
+                N_("The Roth part can't be more than your deferrals of {amount}."),
+                amount=t.money(deferrals),
+            )
     if question.id == "balance" and value == 0:
         a.earnings = None  # nothing left unconverted: no earnings in it
 

@@ -15,22 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
 from dialogs import parsing
-from dialogs.catalog import Kind, Question, max_deferrals
+from dialogs.catalog import Kind, Question, planned_deferrals
 from dialogs.i18n import N_, Translator
 from dialogs.plans import Services, contact_of
 from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Outcome, Reply, button_data
-from dialogs.session import MatchFormula, Session
-from rules import limits_for, supported_years
+from dialogs.session import Answers, Born, MatchFormula, Session
+from rules import supported_years
 
-if TYPE_CHECKING:
-    from dialogs.machine import DialogMachine
-
-SYMBOLS = ("max", "pay", "skip", "none")  # button values kept as words, not numbers
+SYMBOLS = ("max", "pay", "skip", "none", "all")  # button values kept as words, not numbers
 MAX_TEXT_ANSWER = 200
 Rows = list[list[Button]]
 
@@ -88,6 +85,14 @@ class Flow:
         return self.questions[0].id
 
 
+class Mover(Protocol):
+    """What a turn needs of the state machine (dialogs/machine.py implements it)."""
+
+    def flow_of(self, session: Session) -> Flow: ...
+
+    def fire(self, turn: Turn, trigger: str, **values: Any) -> bool: ...
+
+
 @dataclass
 class Turn:
     """One event being handled: the session, the day, what the carrier lends, and the
@@ -96,7 +101,7 @@ class Turn:
     session: Session
     today: dt.date
     services: Services
-    machine: DialogMachine
+    machine: Mover
     outcome: Outcome = field(default_factory=Outcome)
     trigger: str = ""  # the trigger this event fired first (milestones follow answers)
     prefix: str = ""  # a line for the next question asked, taken once
@@ -205,8 +210,8 @@ def answer_label(
     for option in question.options:
         if option.value == str(value) and question.kind is not Kind.money:
             return t(option.label)
-    if value == "max":
-        amount = max_deferrals(answers, limits_for(year))  # type: ignore[arg-type]
+    if value == "max" and isinstance(answers, Answers):
+        amount = planned_deferrals(answers, year)
         label = t("The maximum")
         return label if amount is None else f"{label} ({t.money(amount)})"
     if value == "pay":
@@ -217,6 +222,13 @@ def answer_label(
         return t("None")
     if isinstance(value, MatchFormula):
         return formula_label(t, value)
+    if isinstance(value, Born):
+        return t(
+            "Born {born} ({age} on Dec 31, {year})",
+            born=value.year,
+            age=year - value.year,
+            year=year,
+        )
     if isinstance(value, Decimal):
         if question.kind is Kind.rate:
             return t.percent(value)
@@ -312,15 +324,16 @@ def reask(turn: Turn, problem: str = "") -> None:
 # ---------------------------------------------------------------- answering
 
 
-def accept(turn: Turn, question: Question, value: object) -> None:
-    """Store an answer and move on; the acknowledgement replaces the question's buttons."""
+def accept(turn: Turn, question: Question, value: object, shown: str | None = None) -> None:
+    """Store an answer and move on; the acknowledgement replaces the question's buttons,
+    echoing `shown` (a tapped button's own label) or the answer as it reads back."""
     flow = turn.flow
     flow.reconcile(turn, question, value)
     answers = flow.answers(turn.session)  # where the answer goes (the flow may end now)
     text = prompt(turn, question)
     turn.fire("answer", question=question.id, value=value)
     year = tax_year_of(turn.session, turn.today)
-    label = answer_label(turn.t, question, value, answers, year)
+    label = shown if shown is not None else answer_label(turn.t, question, value, answers, year)
     turn.outcome.ack = Reply(text=f"{text}\n<b>→ {label}</b>")
 
 
@@ -346,8 +359,10 @@ def tapped(turn: Turn, question_id: str, value: str) -> None:
     if question is None or question_id != turn.session.state or answer is None:
         stale(turn)
         return
+    option = next((o for o in question.options if o.value == value), None)
+    shown = None if option is None or value == "max" else turn.t(option.label)
     try:
-        accept(turn, question, answer)
+        accept(turn, question, answer, shown)
     except Invalid as problem:
         reask(turn, turn.t(problem.message, **problem.values))
 
@@ -422,7 +437,11 @@ def parse_answer(turn: Turn, question: Question, raw: str) -> object:
                 )
             return chosen
         if question.kind is Kind.age:
-            return parsing.parse_age(raw, tax_year_of(turn.session, turn.today))
+            year = tax_year_of(turn.session, turn.today)
+            age = parsing.parse_age(raw, year)
+            if parsing.parse_age(raw, year + 1) != age:  # a birth year: the age follows the year
+                return Born(year=year - age)
+            return age
         if option is not None:
             return option_value(question, option)
         if question.kind is Kind.text:

@@ -24,7 +24,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
 from typing import Final
 
-from rules.models import MAX_MONEY
+from rules import MAX_MONEY
 
 __all__ = [
     "MAX_INPUT_LENGTH",

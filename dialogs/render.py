@@ -21,8 +21,6 @@ from rules import (
     Situation,
     limits_for,
 )
-from rules.contributions import counted_deferrals
-from rules.limits import hce_threshold
 
 ZERO = Decimal(0)
 
@@ -74,6 +72,41 @@ def hr_question(t: Translator, after_tax: bool, conversion: bool) -> str:
     return "<code>" + escape("\n".join(lines)) + "</code>"
 
 
+def amount_text(t: Translator, action: Action) -> str:
+    """An action's amount; "at least $X" while an unknown answer could raise it; "" when
+    no figure is known (the wording then says what to do without one)."""
+    if action.amount is not None:
+        return t.money(action.amount)
+    if action.at_least is not None:
+        return t("at least {amount}", amount=t.money(action.at_least))
+    return ""
+
+
+def year_closed_text(
+    t: Translator, action: Action, a: Assessment, s: Situation
+) -> tuple[str, str]:
+    """An ended tax year: payroll is closed; say what is still possible."""
+    year = a.limits.year
+    what = t("{year} is over: its payroll is closed", year=year)
+    deadline = action.deadline or a.limits.ira_contribution_deadline
+    if s.as_of is not None and s.as_of <= deadline:
+        why = t(
+            "No more 401(k) deferrals or after-tax contributions can count for {year}. IRA "
+            "contributions for {year} are still possible until {date}.",
+            year=year,
+            date=t.date(deadline),
+        )
+    else:
+        why = t(
+            "No more contributions can count for {year}: 401(k) payroll closed on December "
+            "31, and IRA contributions for {year} on {date}. What is already in the plan can "
+            "still be converted.",
+            year=year,
+            date=t.date(deadline),
+        )
+    return what, why
+
+
 def _per(t: Translator, action: Action) -> str:
     if action.per_paycheck is None:
         return ""
@@ -84,14 +117,15 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
     """(what to do, why) for one action."""
     lim = a.limits
     code = action.code
-    amount = t.money(action.amount) if action.amount is not None else ""
+    amount = amount_text(t, action)
     if code is ActionCode.excess_contribution:
         if action.rule == "402(g)":
             return (
                 t("Fix an excess: {amount} of deferrals over your limit", amount=amount),
                 t(
-                    "Ask the plan to refund the excess and its earnings by April 15 next year; "
-                    "otherwise it is taxed twice."
+                    "Ask the plan to refund the excess and its earnings by {date}; otherwise "
+                    "it is taxed twice.",
+                    date=t.date(action.deadline or lim.excess_deferral_deadline),
                 ),
             )
         return (
@@ -101,9 +135,16 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 "come out, and the plan's payroll may not stop them by itself."
             ),
         )
+    if code is ActionCode.year_closed:
+        return year_closed_text(t, action, a, s)
     if code is ActionCode.max_elective_deferrals:
+        what = (
+            t("Raise your 401(k) deferrals by {amount}", amount=amount)
+            if amount
+            else t("Raise your 401(k) deferrals to your limit")
+        )
         return (
-            t("Raise your 401(k) deferrals by {amount}", amount=amount) + _per(t, action),
+            what + _per(t, action),
             t(
                 "Pre-tax or Roth deferrals come first: they have their own limit "
                 "({limit} for you this year), which after-tax money can't use.",
@@ -126,9 +167,10 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             t("Contribute {amount} directly to a Roth IRA", amount=amount),
             t(
                 "Your income allows it: for your filing status the limit phases out between "
-                "{start} and {end} of modified AGI. The deadline is next April 15.",
+                "{start} and {end} of modified AGI. The deadline is {date}.",
                 start=t.money(start),
                 end=t.money(end),
+                date=t.date(action.deadline or lim.ira_contribution_deadline),
             ),
         )
     if code is ActionCode.backdoor_roth:
@@ -147,13 +189,19 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             why,
         )
     if code is ActionCode.pro_rata_warning:
-        return (
-            t(
+        if action.fraction is None or action.taxable is None:
+            what = t("Your pre-tax IRA would make part of a backdoor conversion taxable")
+        else:
+            what = t(
                 "Your pre-tax IRA makes {percent} of a backdoor conversion taxable (about "
                 "{taxable})",
-                percent=t.percent(action.fraction or ZERO),
-                taxable=t.money(action.taxable or ZERO),
-            ),
+                percent=t.percent(action.fraction),
+                taxable=t.money(action.taxable),
+            )
+            if action.tax is not None:
+                what += " " + t("(about {tax} of tax at your rate)", tax=t.money(action.tax))
+        return (
+            what,
             t(
                 "All your traditional, SEP and SIMPLE IRAs count as one on December 31. Roll "
                 "the {amount} into your 401(k) first (if the plan accepts roll-ins), then "
@@ -175,7 +223,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             ),
         )
     if code is ActionCode.contribute_after_tax:
-        if action.amount is None:
+        if not amount:
             return (
                 t("Contribute after-tax, up to your remaining room"),
                 t("Answer the pay and contribution questions and I'll work out the amount."),
@@ -267,7 +315,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 "Your pay last year was over {threshold}. If the plan fails its "
                 "nondiscrimination (ACP) test, after-tax contributions come back. Ask HR "
                 "whether it passed last year and whether it limits highly paid employees.",
-                threshold=t.money(hce_threshold(s.tax_year - 1)[0]),
+                threshold=t.money(a.hce_threshold or ZERO),
             ),
         )
     raise ValueError(f"no wording for action {code}")  # pragma: no cover - every code above
@@ -311,12 +359,19 @@ def headline(t: Translator, a: Assessment) -> str:
     return t("Here is what you can do in {year}.", year=year)
 
 
-def result_text(t: Translator, a: Assessment, s: Situation) -> str:
-    """The full answer: headline, numbered actions with why and source, HR message."""
+def result_text(
+    t: Translator, a: Assessment, s: Situation, first: tuple[str, str] | None = None
+) -> str:
+    """The full answer: headline, numbered actions with why and source, HR message.
+
+    `first` is a step of the dialog's own before the core's (a plan to lower).
+    """
     parts = [f"<b>{escape(headline(t, a))}</b>"]
-    for number, action in enumerate(a.actions, 1):
-        what, why = action_text(t, action, a, s)
-        parts.append(f"<b>{number}. {what}</b>\n{why}\n{source_line(t, action.sources)}")
+    steps = [(*action_text(t, action, a, s), action.sources) for action in a.actions]
+    if first is not None:
+        steps.insert(0, (*first, (a.limits.sources["elective_deferral_limit"],)))
+    for number, (what, why, sources) in enumerate(steps, 1):
+        parts.append(f"<b>{number}. {what}</b>\n{why}\n{source_line(t, sources)}")
     asks_after_tax = ActionCode.ask_hr_after_tax in a.codes
     asks_conversion = ActionCode.ask_hr_conversion in a.codes
     if asks_after_tax or asks_conversion:
@@ -398,11 +453,11 @@ def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
     if a.annual_additions_limit <= 0:  # no pay, so no 415(c) room to draw
         return None
     lim = a.limits
-    counted = counted_deferrals(lim, s.elective_deferrals)
-    catch_up = min(s.elective_deferrals - counted, a.catch_up_limit or ZERO)
+    counted, catch_up = a.counted_deferrals or ZERO, a.catch_up_used or ZERO
+    employer = (s.employer_contributions or ZERO) + (a.employer_match or ZERO)
     pieces = [
         ("deferrals", t("Your deferrals"), counted),
-        ("employer", t("Employer money"), s.employer_contributions or ZERO),
+        ("employer", t("Employer money"), employer),
         ("after_tax_in", t("After-tax so far"), s.after_tax_contributed or ZERO),
         ("after_tax_room", t("After-tax room"), a.after_tax_room or ZERO),
         ("catch_up", t("Catch-up"), catch_up),

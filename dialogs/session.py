@@ -71,6 +71,14 @@ class MatchFormula(BaseModel):
         return tuple(tier for tier in tiers if tier[0])
 
 
+class Born(BaseModel):
+    """An age given as a birth year: the age follows the tax year planned."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int = Field(ge=1880, le=2100)
+
+
 class Answers(BaseModel):
     """The answers so far, one field per question; None = not answered yet.
 
@@ -85,9 +93,10 @@ class Answers(BaseModel):
     auto_convert: YesNoUnsure | None = None
     after_tax_cap: Percent | Literal["none"] | None = None  # only from an HR profile
     tax_year: int | None = None
-    age: int | None = Field(default=None, ge=18, le=120)
+    age: Annotated[int, Field(ge=18, le=120)] | Born | None = None
     pay: Decimal | None = Field(default=None, ge=0)
     deferrals: Decimal | Literal["max"] | None = None
+    other_deferrals: Decimal | None = Field(default=None, ge=0)  # at other employers
     employer: Decimal | MatchFormula | None = None
     after_tax_in: Decimal | None = Field(default=None, ge=0)
     paychecks: int | None = Field(default=None, ge=1, le=53)
@@ -95,7 +104,10 @@ class Answers(BaseModel):
     earnings: Decimal | None = Field(default=None, ge=0)
     filing_status: FilingChoice | None = None
     magi: Decimal | Literal["pay"] | None = None
+    roth_part: Annotated[Decimal, Field(ge=0)] | Literal["all"] | None = None
+    spouse_pay: Decimal | None = Field(default=None, ge=0)
     ira_balance: Decimal | None = Field(default=None, ge=0)
+    ira_basis: Decimal | None = Field(default=None, ge=0)
     prior_pay: Decimal | Literal["pay"] | None = None
     tax_rate: Decimal | Literal["skip"] | None = None
     # Not questions: what an HR profile adds.

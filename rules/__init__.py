@@ -3,16 +3,21 @@
 Pure: no I/O beyond reading its own packaged parameter files. Money is Decimal.
 """
 
+from rules.advice import mega_backdoor_status
 from rules.assessment import assess
-from rules.contributions import employer_match, nonelective_contribution, tiered_match
+from rules.contributions import (
+    catch_up_limit,
+    employer_match,
+    nonelective_contribution,
+    tiered_match,
+)
+from rules.figures import Citation, FilingStatus, Limits
 from rules.limits import UnsupportedTaxYear, limits_for, supported_years
 from rules.models import (
+    MAX_MONEY,
     Action,
     ActionCode,
     Assessment,
-    Citation,
-    FilingStatus,
-    Limits,
     MegaBackdoor,
     PlanFeatures,
     Situation,
@@ -25,13 +30,16 @@ __all__ = [
     "Citation",
     "FilingStatus",
     "Limits",
+    "MAX_MONEY",
     "MegaBackdoor",
     "PlanFeatures",
     "Situation",
     "UnsupportedTaxYear",
     "assess",
+    "catch_up_limit",
     "employer_match",
     "limits_for",
+    "mega_backdoor_status",
     "nonelective_contribution",
     "supported_years",
     "tiered_match",

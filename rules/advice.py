@@ -17,16 +17,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from rules.contributions import per_paycheck
+from rules.figures import Citation, FilingStatus, Limits
 from rules.limits import PHASEOUT_PARAMETER, cite, hce_threshold
-from rules.models import (
-    Action,
-    ActionCode,
-    Citation,
-    FilingStatus,
-    Limits,
-    MegaBackdoor,
-    PlanFeatures,
-)
+from rules.models import Action, ActionCode, MegaBackdoor, PlanFeatures
 from rules.unknowns import Span
 
 ZERO = Decimal(0)

@@ -8,8 +8,9 @@ from typing import NamedTuple
 from rules import contributions as c
 from rules.advice import Figures, build_actions, ira_still_open
 from rules.conversions import backdoor_taxable, conversion_earnings, estimated_tax
-from rules.limits import limits_for
-from rules.models import Assessment, FilingStatus, Limits, Situation
+from rules.figures import FilingStatus, Limits
+from rules.limits import hce_threshold, limits_for
+from rules.models import Assessment, Situation
 from rules.plan_tests import is_hce, roth_catch_up_required
 from rules.roth_ira import ira_dollar_limit, ira_maximum_range, roth_ira_limit_of
 from rules.unknowns import FAR, Span, payroll_answers, possible_catch_ups
@@ -270,6 +271,11 @@ def assess(situation: Situation) -> Assessment:
         return None if figure is None else figure.value
 
     priced = s.match_tiers is not None and payroll is not None
+    counted = catch_up_used = None
+    if s.elective_deferrals is not None:
+        counted = c.counted_deferrals(limits, s.elective_deferrals)
+        if catch_up is not None:
+            catch_up_used = min(s.elective_deferrals - counted, catch_up)
     return Assessment(
         limits=limits,
         deferral_limit=deferral_limit,
@@ -295,4 +301,7 @@ def assess(situation: Situation) -> Assessment:
         employer_match_advised=value(payroll.advised_match) if priced and payroll else None,
         ira_maximum=value(maximum),
         year_closed=year_closed,
+        hce_threshold=hce_threshold(s.tax_year - 1)[0],
+        counted_deferrals=counted,
+        catch_up_used=catch_up_used,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from rules.models import Limits
+from rules.figures import Limits
 
 Tiers = tuple[tuple[Decimal, Decimal], ...]  # (rate %, width % of pay), from 0% of pay up
 FAR = Decimal("1E+9")  # no bound: above any figure (models.MAX_MONEY)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from rules.models import Citation, FilingStatus, Limits
+from rules.figures import Citation, FilingStatus, Limits
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
 CITATIONS_FILE = Path(__file__).parent / "citations.yaml"

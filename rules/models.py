@@ -8,7 +8,7 @@ they are built by trusted code on the hot path, where validation would only cost
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,6 +21,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from rules.figures import Citation, FilingStatus, Limits
+from rules.limits import UnsupportedTaxYear, limits_for
 
 MAX_MONEY = Decimal("1000000000")  # $1 billion: far above any 401(k) figure; stops absurd input.
 
@@ -37,19 +40,6 @@ Rate = Annotated[Decimal, BeforeValidator(_no_float), Field(ge=0, le=1)]
 Percent = Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, le=100)]
 MatchRate = Annotated[Decimal, BeforeValidator(_no_float), Field(gt=0, le=1000)]
 MatchTier = tuple[MatchRate, Percent]
-
-
-class FilingStatus(StrEnum):
-    """Federal filing status, as the Roth IRA income limits distinguish them.
-
-    `married_separate` means the person lived with their spouse at some time in the
-    year; one who did not is treated as `single` for the Roth IRA (Pub 590-A).
-    """
-
-    single = "single"
-    married_joint = "married_joint"
-    married_separate = "married_separate"
-    head_of_household = "head_of_household"
 
 
 class PlanFeatures(BaseModel):
@@ -123,8 +113,6 @@ class Situation(BaseModel):
     @field_validator("tax_year")
     @classmethod
     def _published_year(cls, year: int) -> int:
-        from rules.limits import UnsupportedTaxYear, limits_for
-
         try:
             limits_for(year)
         except UnsupportedTaxYear as error:
@@ -155,36 +143,6 @@ class Situation(BaseModel):
         if tiers is not None and sum((width for _, width in tiers), Decimal(0)) > 100:
             raise ValueError("the match tiers can't cover more than all of pay")
         return tiers
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A source: a notice, news release, statute section or publication."""
-
-    title: str
-    href: str
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """The IRS figures for one tax year (Decimal dollars), each with its citation."""
-
-    year: int
-    elective_deferral: Decimal
-    catch_up_50: Decimal
-    catch_up_60_63: Decimal | None
-    annual_additions: Decimal
-    compensation: Decimal
-    hce_compensation: Decimal
-    ira: Decimal
-    ira_catch_up: Decimal
-    roth_ira_phaseout: dict[FilingStatus, tuple[Decimal, Decimal]]
-    roth_catch_up_wage_threshold: Decimal | None
-    catch_up_age: int
-    catch_up_60_63_ages: tuple[int, int] | None
-    ira_contribution_deadline: dt.date  # for this year's IRA contributions: 219(f)(3)
-    excess_deferral_deadline: dt.date  # to refund this year's excess deferrals: 402(g)(2)
-    sources: dict[str, Citation] = field(default_factory=dict)
 
 
 class ActionCode(StrEnum):
@@ -271,7 +229,9 @@ class Assessment:
     `deferral_headroom` (the raise the advice asks for), `employer_match` (the match at
     the current deferrals) and `employer_match_advised` (at the advised deferrals), both
     None without `match_tiers`; `ira_maximum` (219(b)(1)/(c): the year's IRA limit for
-    this person with the advice followed); `year_closed` (the tax year has ended).
+    this person with the advice followed); `year_closed` (the tax year has ended);
+    `hce_threshold`, `counted_deferrals` and `catch_up_used`, which a reader needs to
+    word the HCE warning and draw the 415(c) bucket.
     """
 
     limits: Limits
@@ -296,6 +256,9 @@ class Assessment:
     employer_match_advised: Decimal | None = None
     ira_maximum: Decimal | None = None
     year_closed: bool = False
+    hce_threshold: Decimal | None = None  # 414(q): last year's pay above it makes an HCE
+    counted_deferrals: Decimal | None = None  # deferrals here counted in 415(c) (no catch-up)
+    catch_up_used: Decimal | None = None  # deferrals above 402(g) that are catch-ups
 
     @property
     def codes(self) -> list[ActionCode]:

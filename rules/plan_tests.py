@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rules.figures import Limits
 from rules.limits import hce_threshold
-from rules.models import Limits
 
 
 def is_hce(tax_year: int, prior_year_compensation: Decimal) -> bool:

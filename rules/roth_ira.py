@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
-from rules.models import FilingStatus, Limits
+from rules.figures import FilingStatus, Limits
 
 ZERO = Decimal(0)
 TEN = Decimal(10)

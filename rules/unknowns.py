@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from rules.contributions import Payroll, catch_up_limit
-from rules.models import MAX_MONEY, Limits, Situation
+from rules.figures import Limits
+from rules.models import MAX_MONEY, Situation
 
 ZERO = Decimal(0)
 FAR = MAX_MONEY  # an unknown amount at its highest: far above every limit

@@ -72,3 +72,33 @@ def test_a_layer_uses_only_the_public_names_of_the_one_below(package: str, below
             where = f"{path.relative_to(ROOT)}:{line}"
             assert module == below, f"{where} imports from {module}, not {below}"
             assert name in public, f"{where} imports {name}, not in {below}.__all__"
+
+
+def _module_imports(package: str) -> dict[str, set[str]]:
+    """Each module of a package and the modules of it that it imports, anywhere in it."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+        graph[name] = {m for m in imported if m.startswith(f"{package}.")}
+    return graph
+
+
+@pytest.mark.parametrize("package", ["rules", "dialogs"])
+def test_no_import_circles(package: str) -> None:
+    """No module reaches itself through its imports (not even inside a function)."""
+    graph = _module_imports(package)
+
+    def reaches(start: str, node: str, seen: set[str]) -> bool:
+        for nxt in graph.get(node, ()):
+            if nxt == start or (nxt not in seen and reaches(start, nxt, seen | {nxt})):
+                return True
+        return False
+
+    circles = sorted(m for m in graph if reaches(m, m, {m}))
+    assert not circles, f"import circles through {circles}"

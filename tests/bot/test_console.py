@@ -35,8 +35,8 @@ def test_lines_become_events() -> None:
 
 def test_whole_conversation_piped(tmp_path: Path) -> None:
     script = "\n".join(
-        ["1", "1", "2", "1", "35", "200k", "1", "50% of the first 6%", "1", "24", "1",
-         "1", "1", "1", "1"]
+        ["1", "1", "2", "1", "35", "200k", "1", "1", "50% of the first 6%", "1", "24",
+         "1", "1", "1", "1", "1"]
     )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
     env.update(MEGAROTH_CHART_DIR=str(tmp_path), LANG="en_US.UTF-8")

@@ -371,7 +371,8 @@ FIRST_STEPS: list[tuple[str, str]] = [
     ("tap", "v1:a:auto_convert:no"), ("tap", "v1:a:tax_year:2026"), ("say", "35"),
 ]  # fmt: skip
 REST_STEPS: list[tuple[str, str]] = [
-    ("tap", "v1:a:deferrals:max"), ("say", "50% of the first 6%"),
+    ("tap", "v1:a:deferrals:max"), ("tap", "v1:a:other_deferrals:0"),
+    ("say", "50% of the first 6%"),
     ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
     ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
     ("tap", "v1:a:prior_pay:pay"),
@@ -659,7 +660,11 @@ async def test_a_whole_conversation_logs_no_token_and_no_amount(
     await start(harness, 42)
     await run_steps(harness, 42, FIRST_STEPS)
     await harness.say(42, "185000")
-    await run_steps(harness, 42, REST_STEPS)
+    # At $185,000 MAGI lands in the Roth IRA phase-out or under it, by how much of the
+    # deferrals is pre-tax: the bot asks (all pre-tax, here).
+    magi = REST_STEPS.index(("tap", "v1:a:magi:pay")) + 1
+    await run_steps(harness, 42, [*REST_STEPS[:magi], ("tap", "v1:a:roth_part:0")])
+    await run_steps(harness, 42, REST_STEPS[magi:])
     assert harness.session(42).state == "done"
     await harness.say(42, "185,000")  # typed again after the end
     edits = "\n".join(c.params["text"] for c in harness.fake.of("editMessageText", 42))

@@ -19,7 +19,8 @@ from tests.bot.test_handlers import harness as harness  # the fixture, shared
 
 # A whole check after FIRST_STEPS[:4] (plan answers and the year), as typed or tapped.
 REST = [
-    ("say", "35"), ("say", "200k"), ("tap", "v1:a:deferrals:max"), ("say", "0"),
+    ("say", "35"), ("say", "200k"), ("tap", "v1:a:deferrals:max"),
+    ("tap", "v1:a:other_deferrals:0"), ("say", "0"),
     ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
     ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
     ("tap", "v1:a:prior_pay:pay"),

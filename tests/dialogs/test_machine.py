@@ -170,9 +170,10 @@ def _some_answer(name: str) -> object:
     samples: dict[str, object] = {
         "after_tax": "no", "conversion": "neither", "auto_convert": "no", "after_tax_cap": 10,
         "tax_year": 2026,
-        "age": 40, "pay": 1, "deferrals": 1, "employer": 1, "after_tax_in": 1, "paychecks": 2,
-        "balance": 1, "earnings": 1, "filing_status": "single", "magi": 1, "ira_balance": 1,
-        "prior_pay": 1, "tax_rate": "skip",
+        "age": 40, "pay": 1, "deferrals": 1, "other_deferrals": 1, "employer": 1,
+        "after_tax_in": 1, "paychecks": 2, "balance": 1, "earnings": 1,
+        "filing_status": "single", "magi": 1, "roth_part": "all", "spouse_pay": 1,
+        "ira_balance": 1, "ira_basis": 1, "prior_pay": 1, "tax_rate": "skip",
     }  # fmt: skip
     return samples[name]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -22,6 +23,7 @@ def codes(chat: Chat) -> list[str]:
 def test_article_2024_case_english(chat_en: Chat) -> None:
     """The article's 2024 figures: $69,000 - $23,000 deferred, no match = $46,000 room."""
     chat = chat_en
+    chat.today = dt.date(2024, 3, 1)  # planning 2024 while it is open
     chat.tap("after_tax", "yes")
     chat.tap("conversion", "in_plan")
     out = chat.tap("auto_convert", "no")
@@ -30,6 +32,7 @@ def test_article_2024_case_english(chat_en: Chat) -> None:
     chat.type("40")
     chat.type("$200,000")
     chat.type("23k")  # the 2024 402(g) limit
+    chat.tap("other_deferrals", "0")
     chat.tap("employer", "0")
     chat.tap("after_tax_in", "0")
     out = chat.type("23")
@@ -59,6 +62,7 @@ def test_article_2024_case_english(chat_en: Chat) -> None:
 def test_article_2024_case_at_50_has_the_same_room(chat_en: Chat) -> None:
     """At 50+ the total is $76,500 but the after-tax room is still $46,000."""
     chat = chat_en
+    chat.today = dt.date(2024, 3, 1)
     chat.tap("after_tax", "yes")
     chat.tap("conversion", "both")
     chat.tap("auto_convert", "yes")
@@ -66,6 +70,7 @@ def test_article_2024_case_at_50_has_the_same_room(chat_en: Chat) -> None:
     chat.type("1974")  # birth year: 50 on Dec 31, 2024
     chat.type("250k")
     chat.tap("deferrals", "max")  # 23,000 + 7,500 catch-up
+    chat.type("0")  # nothing at other jobs
     chat.type("0")
     chat.type("0")
     chat.type("24")
@@ -87,6 +92,7 @@ def test_a_61_year_old_in_2026_spanish(chat_es: Chat) -> None:
     chat.type("200.000")  # Spanish thousands separator
     out = chat.tap("deferrals", "max")
     assert "35.750" not in plain(out.ack.text if out.ack else "")
+    chat.type("0")  # nothing at other jobs
     chat.type("50% del primer 6%")  # 3% of 200,000 = 6,000
     chat.type("nada")
     chat.type("24")
@@ -98,7 +104,9 @@ def test_a_61_year_old_in_2026_spanish(chat_es: Chat) -> None:
     assert chat.session.state == DONE
     situation, assessment = assessment_of(chat.session, chat.today)
     assert situation.elective_deferrals == Decimal(35750)
-    assert situation.employer_contributions == Decimal(6000)
+    assert situation.match_tiers == ((Decimal(50), Decimal(6)),)  # the core prices it
+    assert situation.employer_contributions == Decimal(0)  # nothing beside the match
+    assert assessment.employer_match == Decimal(6000)
     assert assessment.after_tax_room == Decimal(41500)
     text = plain(out.replies[-1].text)
     assert "$41,500" in text
@@ -119,6 +127,7 @@ def test_plan_without_after_tax_skips_the_mega_backdoor_questions(
     chat.type("35")
     chat.type("120000")
     chat.type("10000")
+    chat.type("0")  # nothing at other jobs
     chat.type("3000")
     assert chat.session.state == "filing_status"  # no after-tax, paycheck or balance questions
     chat.tap("filing_status", "single")
@@ -142,7 +151,7 @@ def test_not_sure_leads_to_the_exact_hr_question(chat_en: Chat) -> None:
     assert "after-tax (non-Roth) employee contributions" in verdict
     assert "in-service withdrawal" in verdict
     assert chat.session.state == "tax_year"
-    for answer in ("2026", "30", "90000", "max", "0", "0", "26"):
+    for answer in ("2026", "30", "90000", "max", "0", "0", "0", "26"):
         chat.type(answer)
     assert chat.session.state == "filing_status"  # no balance questions: not known to be open
     for answer in ("single", "pay", "0", "pay"):
@@ -155,8 +164,9 @@ def test_hce_gets_the_refund_warning(chat_en: Chat) -> None:
     chat = chat_en
     chat.type("yes")
     chat.tap("conversion", "in_service")
+    chat.today = dt.date(2025, 6, 2)  # planning 2025 while it is open
     chat.tap("tax_year", "2025")
-    for answer in ("45", "300k", "max", "10000", "0", "12", "5300", "300"):
+    for answer in ("45", "300k", "max", "0", "10000", "0", "12", "5300", "300"):
         chat.type(answer)
     assert chat.session.state == "filing_status"
     chat.tap("filing_status", "single")
@@ -175,7 +185,7 @@ def test_hce_gets_the_refund_warning(chat_en: Chat) -> None:
 def test_under_the_roth_ira_limit_contributes_directly(chat_en: Chat) -> None:
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "30", "90000", "0", "0", "single", "90000", "0", "90000"):
+    for answer in ("2026", "30", "90000", "0", "0", "0", "single", "90000", "0", "90000"):
         chat.type(answer)
     _, assessment = assessment_of(chat.session, chat.today)
     assert assessment.roth_ira_contribution_limit == Decimal(7500)
@@ -186,7 +196,7 @@ def test_pre_tax_ira_makes_the_backdoor_taxable(chat_en: Chat) -> None:
     """$100,000 pre-tax IRA, $7,500 backdoor: 100,000 / 107,500 = 93.0% taxable."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "400k", "max", "0", "single", "pay", "100,000", "pay"):
+    for answer in ("2026", "40", "400k", "max", "0", "0", "single", "pay", "100,000", "0", "pay"):
         chat.type(answer)
     text = chat.last_text
     assert "Your pre-tax IRA makes 93% of a backdoor conversion taxable (about $6,976.74)" in text
@@ -220,7 +230,7 @@ def test_back_edit_and_recompute(chat_en: Chat) -> None:
     assert "Current answer: 40" in chat.last_text
     chat.type("41")
     assert chat.session.state == "pay"
-    for answer in ("100k", "0", "0", "single", "pay", "0", "pay"):
+    for answer in ("100k", "0", "0", "0", "single", "pay", "0", "pay"):
         chat.type(answer)
     assert chat.session.state == DONE
     before = assessment_of(chat.session, chat.today)[1]
@@ -237,7 +247,7 @@ def test_back_edit_and_recompute(chat_en: Chat) -> None:
 def test_editing_a_plan_answer_asks_the_new_questions(chat_en: Chat) -> None:
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "100k", "0", "0", "single", "pay", "0", "pay"):
+    for answer in ("2026", "40", "100k", "0", "0", "0", "single", "pay", "0", "pay"):
         chat.type(answer)
     assert chat.session.state == DONE
     chat.send(Choice("v1:edit:after_tax"))

@@ -24,6 +24,7 @@ from dialogs.plans import (
 )
 from dialogs.replies import Choice, Outcome
 from dialogs.session import MatchFormula, PlanAnswers
+from rules import assess
 
 from .conftest import TODAY, Chat, plain
 
@@ -230,10 +231,14 @@ def test_the_match_formula_turns_into_dollars(hr: Chat, book: MemoryPlanBook) ->
     employee.type("45")
     employee.type("$200,000")
     employee.type("$12,000")  # 6% of pay
+    employee.tap("other_deferrals", "0")
     employee.tap("after_tax_in", "0")
     situation, assessment = assessment_of(employee.session, TODAY)
-    # Match: 50% x min(6%, 6%) x $200,000 = $6,000. Nonelective: 3% x $200,000 = $6,000.
-    assert situation.employer_contributions == Decimal("12000.00")
+    # Match: 50% x min(6%, 6%) x $200,000 = $6,000, priced by the core from the tiers.
+    # Nonelective: 3% x $200,000 = $6,000, the only employer money given in dollars.
+    assert situation.match_tiers == ((Decimal(50), Decimal(6)),)
+    assert situation.employer_contributions == Decimal("6000.00")
+    assert assessment.employer_match == Decimal("6000.00")
     # 415(c) 2026 $72,000 - $12,000 deferred - $12,000 employer = $48,000, but the
     # plan caps after-tax at 15% of $200,000 = $30,000.
     assert assessment.after_tax_room == Decimal("30000.00")
@@ -256,10 +261,12 @@ def test_the_match_follows_pay_above_the_401a17_limit(book: MemoryPlanBook) -> N
     employee.type("40")
     employee.type("$500,000")
     employee.tap("deferrals", "max")
+    employee.tap("other_deferrals", "0")
     situation = to_situation(employee.session.answers, 2026)
-    # 2026 401(a)(17) pay cap $360,000; deferring $24,500 of $500,000 = 4.9% >= 4%:
-    # 100% x 4% x $360,000 = $14,400.
-    assert situation.employer_contributions == Decimal("14400.00")
+    # 2026 401(a)(17) pay cap $360,000; deferring $24,500 of plan pay $360,000 = 6.8%
+    # >= 4%: 100% x 4% x $360,000 = $14,400.
+    assert situation.match_tiers == ((Decimal(100), Decimal(4)),)
+    assert assess(situation).employer_match == Decimal("14400.00")
     assert situation.plan.after_tax_cap_percent is None
 
 
@@ -471,6 +478,7 @@ def test_the_paychecks_question_offers_the_frequency_estimate(
     employee.type("45")
     employee.type("$200,000")
     employee.tap("deferrals", "max")  # the employer question is answered by the plan
+    employee.tap("other_deferrals", "0")
     out = employee.tap("after_tax_in", "0")
     assert employee.session.state == "paychecks"
     assert "v1:a:paychecks:3" in buttons(out)
@@ -526,6 +534,7 @@ def test_no_pay_but_employer_money_still_gets_a_result(chat_en: Chat) -> None:
     chat.type("35")
     chat.type("0")
     chat.tap("deferrals", "0")
+    chat.tap("other_deferrals", "0")
     chat.type("200000")
     chat.tap("filing_status", "single")
     chat.tap("magi", "pay")
@@ -548,11 +557,12 @@ def test_an_employee_types_the_safe_harbor_match(chat_en: Chat) -> None:
     chat.type("40")
     chat.type("$150,000")
     chat.type("$6,000")  # 4% of pay
+    chat.tap("other_deferrals", "0")
     out = chat.type("100% of the first 3% and 50% of the next 2%")
     assert "then 50% of the next 2%" in plain(out.ack.text if out.ack else "")
     situation = to_situation(chat.session.answers, 2026)
     # 100% x 3% x $150,000 = $4,500, + 50% x (4% - 3%) x $150,000 = $750: $5,250.
-    assert situation.employer_contributions == Decimal("5250.00")
+    assert assess(situation).employer_match == Decimal("5250.00")
 
 
 def test_hr_sets_up_a_two_tier_match(hr: Chat, book: MemoryPlanBook) -> None:
@@ -573,5 +583,6 @@ def test_hr_sets_up_a_two_tier_match(hr: Chat, book: MemoryPlanBook) -> None:
     employee.type("40")
     employee.type("$100,000")
     employee.tap("deferrals", "max")  # 24.5% of pay: both tiers full
+    employee.tap("other_deferrals", "0")
     situation = to_situation(employee.session.answers, 2026)
-    assert situation.employer_contributions == Decimal("4000.00")  # $3,000 + $1,000
+    assert assess(situation).employer_match == Decimal("4000.00")  # $3,000 + $1,000

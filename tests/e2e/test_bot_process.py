@@ -128,7 +128,8 @@ async def wait_sent(
 STEPS: list[tuple[str, str]] = [
     ("tap", "v1:a:after_tax:yes"), ("tap", "v1:a:conversion:in_plan"),
     ("tap", "v1:a:auto_convert:no"), ("tap", "v1:a:tax_year:2026"), ("say", "35"),
-    ("say", "200k"), ("tap", "v1:a:deferrals:max"), ("say", "50% of the first 6%"),
+    ("say", "200k"), ("tap", "v1:a:deferrals:max"), ("tap", "v1:a:other_deferrals:0"),
+    ("say", "50% of the first 6%"),
     ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
     ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
     ("tap", "v1:a:prior_pay:pay"),

@@ -117,6 +117,7 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         await say(stub, EMPLOYEE, "40")
         await say(stub, EMPLOYEE, "$150,000")
         await say(stub, EMPLOYEE, "$6,000")  # 4% of pay: the whole match
+        await tap(stub, EMPLOYEE, "v1:a:other_deferrals:0")
         await tap(stub, EMPLOYEE, "v1:a:after_tax_in:0")
         await tap(stub, EMPLOYEE, "v1:a:paychecks:")  # the biweekly estimate button
         # 415(c) $72,000 - $6,000 - match 100% x 4% x $150,000 = $6,000 -> $60,000, but

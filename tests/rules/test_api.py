@@ -16,10 +16,10 @@ from rules import ActionCode, Assessment, FilingStatus, PlanFeatures, Situation,
 def test_exported_names() -> None:
     assert rules.__all__ == sorted(rules.__all__)
     assert set(rules.__all__) == {
-        "Action", "ActionCode", "Assessment", "Citation", "FilingStatus", "Limits",
+        "Action", "ActionCode", "Assessment", "Citation", "FilingStatus", "Limits", "MAX_MONEY",
         "MegaBackdoor", "PlanFeatures", "Situation", "UnsupportedTaxYear", "assess",
-        "employer_match", "limits_for", "nonelective_contribution", "supported_years",
-        "tiered_match",
+        "catch_up_limit", "employer_match", "limits_for", "mega_backdoor_status", "nonelective_contribution",
+        "supported_years", "tiered_match",
     }  # fmt: skip
     for name in rules.__all__:
         assert hasattr(rules, name)
