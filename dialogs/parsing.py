@@ -1,7 +1,8 @@
 """Free-text answers to typed values, in English ("en") and Spanish ("es").
 
 Every function here is pure and either returns its value or raises `ParseError`, whose
-`kind` names what was expected ("amount", "age", ...) so the caller can re-ask. Nothing
+`kind` names what was expected ("amount", "age", ...) so the caller can re-ask; an amount
+that reads two ways raises its subclass `Ambiguous`, carrying both readings. Nothing
 else escapes, whatever the text: emoji, control characters, non-ASCII digits ("٣",
 "²", fullwidth "２"), "NaN", "1e999", "--5", "" and texts longer than `MAX_INPUT_LENGTH`
 characters (refused before any work is done) all end in `ParseError`.
@@ -14,13 +15,16 @@ trailing "." or "!" dropped (end of a sentence). Only the ASCII digits 0-9 are d
 `lang` must be "en" or "es" (a region suffix such as "es-MX" is ignored); any other
 value is a programming error and raises a plain `ValueError`, not `ParseError`.
 Words of either language are understood whatever `lang` is, except where a word would
-mean different things (see `parse_amount`): people mix languages.
+mean different things (see `parse_amount`): people mix languages. Numbers may be
+written in words in either language ("forty-five", "cuarenta y cinco", "twenty
+thousand", "veinte mil"; see `number_in_words`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
 from typing import Final
 
@@ -28,11 +32,15 @@ from rules.models import MAX_MONEY
 
 __all__ = [
     "MAX_INPUT_LENGTH",
+    "Ambiguous",
     "ParseError",
+    "normalise_words",
+    "number_in_words",
     "parse_age",
     "parse_amount",
     "parse_count",
     "parse_match",
+    "parse_match_tiers",
     "parse_percent",
     "parse_rate",
     "parse_year",
@@ -43,7 +51,6 @@ MAX_INPUT_LENGTH: Final = 100
 """Longer texts are refused outright: no answer to any question is that long."""
 
 _LANGS: Final = frozenset({"en", "es"})
-_DECIMAL_POINT: Final = {"en": ".", "es": ","}
 _CENT: Final = Decimal("0.01")
 _MAX_MATCH_RATE: Final = Decimal(200)
 _HUNDRED: Final = Decimal(100)
@@ -57,6 +64,20 @@ class ParseError(ValueError):
         self.reason = reason
         message = f"not a valid {kind}"
         super().__init__(f"{message}: {reason}" if reason else message)
+
+
+class Ambiguous(ParseError):
+    """The text reads as two or more valid values; the dialog should ask which one.
+
+    `candidates` holds every reading, distinct and in order, the likelier first (for an
+    amount: the US reading, then the Latin American/European one), e.g. "1.500k" in
+    Spanish -> (Decimal("1500.00"), Decimal("1500000.00")). Its message, like every
+    ParseError's, never repeats the user's text.
+    """
+
+    def __init__(self, kind: str, candidates: Sequence[Decimal]) -> None:
+        super().__init__(kind, "ambiguous: did you mean one of several values")
+        self.candidates: tuple[Decimal, ...] = tuple(candidates)
 
 
 # --- normalisation ---------------------------------------------------------------------
@@ -86,6 +107,273 @@ def _normalise(text: str, kind: str) -> str:
     if len(folded) > 3 * MAX_INPUT_LENGTH:  # NFKC can expand a few characters a lot.
         raise ParseError(kind, "too long")
     return folded
+
+
+_APOSTROPHES_RE: Final = re.compile("['’ʼ`´]")
+_HYPHENATED_RE: Final = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
+def _to_words(folded: str) -> str:
+    """Apostrophes dropped ("don't" -> "dont"), other punctuation and symbols as spaces."""
+    plain = _APOSTROPHES_RE.sub("", folded)
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in plain)
+    return " ".join(spaced.split())
+
+
+def normalise_words(text: str, kind: str = "text") -> str:
+    """The text as words: normalised as every parser here does (NFKC, no accents,
+    lowercase, long texts and non-ASCII digits refused), then apostrophes dropped and
+    every other punctuation mark or symbol read as a space: "¿No sé?" -> "no se",
+    "In-plan" -> "in plan", "Casado/a" -> "casado a", "don't" -> "dont".
+
+    Raises `ParseError` (of `kind`) when nothing is left.
+    """
+    words = _to_words(_normalise(text, kind))
+    if not words:
+        raise ParseError(kind, "empty")
+    return words
+
+
+# --- numbers in words ------------------------------------------------------------------
+
+_EN_UNITS: Final = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_EN_SMALL: Final = {
+    **_EN_UNITS,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_EN_TENS: Final = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,  # a common misspelling
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_EN_SCALES: Final = {"thousand": 1_000, "million": 1_000_000}
+_ES_UNITS: Final = {
+    "un": 1,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+}
+_ES_SMALL: Final = {
+    **_ES_UNITS,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "trece": 13,
+    "catorce": 14,
+    "quince": 15,
+    "dieciseis": 16,
+    "diecisiete": 17,
+    "dieciocho": 18,
+    "diecinueve": 19,
+    "veintiun": 21,
+    "veintiuno": 21,
+    "veintiuna": 21,
+    "veintidos": 22,
+    "veintitres": 23,
+    "veinticuatro": 24,
+    "veinticinco": 25,
+    "veintiseis": 26,
+    "veintisiete": 27,
+    "veintiocho": 28,
+    "veintinueve": 29,
+}
+_ES_TENS: Final = {
+    "veinte": 20,
+    "treinta": 30,
+    "cuarenta": 40,
+    "cincuenta": 50,
+    "sesenta": 60,
+    "setenta": 70,
+    "ochenta": 80,
+    "noventa": 90,
+}
+_ES_HUNDREDS: Final = {
+    f"{stem}{ending}": value
+    for stem, value in (
+        ("dos", 200),
+        ("tres", 300),
+        ("cuatro", 400),
+        ("quin", 500),
+        ("seis", 600),
+        ("sete", 700),
+        ("ocho", 800),
+        ("nove", 900),
+    )
+    for ending in (("ientos", "ientas") if stem == "quin" else ("cientos", "cientas"))
+}
+_ES_SCALES: Final = {"mil": 1_000, "millon": 1_000_000, "millones": 1_000_000}
+_HALF_A_MILLION: Final = frozenset({"half a million", "medio millon"})
+
+# A reader of part of a number: (tokens, start) -> (value, next index), or None.
+_Reader = Callable[[Sequence[str], int], tuple[int, int] | None]
+
+
+def _below_hundred(
+    tokens: Sequence[str],
+    i: int,
+    small: Mapping[str, int],
+    tens: Mapping[str, int],
+    units: Mapping[str, int],
+    joins: frozenset[str],
+) -> tuple[int, int] | None:
+    """1 to 99: "seven", "seventeen", "forty five"; "cuarenta y cinco", "veintidós"."""
+    if i >= len(tokens):
+        return None
+    word = tokens[i]
+    if word in small:
+        return small[word], i + 1
+    if word not in tens:
+        return None
+    value, i = tens[word], i + 1
+    j = i + 1 if i < len(tokens) and tokens[i] in joins else i
+    if j < len(tokens) and tokens[j] in units:
+        return value + units[tokens[j]], j + 1
+    return value, i
+
+
+def _en_below_hundred(tokens: Sequence[str], i: int) -> tuple[int, int] | None:
+    return _below_hundred(tokens, i, _EN_SMALL, _EN_TENS, _EN_UNITS, frozenset())
+
+
+def _es_below_hundred(tokens: Sequence[str], i: int) -> tuple[int, int] | None:
+    return _below_hundred(tokens, i, _ES_SMALL, _ES_TENS, _ES_UNITS, frozenset({"y"}))
+
+
+def _en_below_thousand(tokens: Sequence[str], i: int) -> tuple[int, int] | None:
+    """1 to 9999 in English hundreds: "a hundred and five", "fifteen hundred"."""
+    n = len(tokens)
+    if i + 1 < n and tokens[i] in ("a", "an") and tokens[i + 1] == "hundred":
+        value, i = 100, i + 2
+    else:
+        first = _en_below_hundred(tokens, i)
+        if first is None:
+            return None
+        value, i = first
+        if i >= n or tokens[i] != "hundred":
+            return value, i
+        value, i = value * 100, i + 1  # "fifteen hundred" is 1,500
+    j = i + 1 if i < n and tokens[i] == "and" else i
+    rest = _en_below_hundred(tokens, j)
+    return (value + rest[0], rest[1]) if rest is not None else (value, i)
+
+
+def _es_below_thousand(tokens: Sequence[str], i: int) -> tuple[int, int] | None:
+    """1 to 999 in Spanish: "cien", "ciento cincuenta", "quinientos tres"."""
+    if i >= len(tokens):
+        return None
+    word = tokens[i]
+    if word == "cien":
+        return 100, i + 1
+    if word == "ciento":
+        rest = _es_below_hundred(tokens, i + 1)
+        return None if rest is None else (100 + rest[0], rest[1])
+    if word in _ES_HUNDREDS:
+        rest = _es_below_hundred(tokens, i + 1)
+        value = _ES_HUNDREDS[word]
+        return (value + rest[0], rest[1]) if rest is not None else (value, i + 1)
+    return _es_below_hundred(tokens, i)
+
+
+def _with_scales(
+    tokens: Sequence[str],
+    below_thousand: _Reader,
+    scales: Mapping[str, int],
+    one_words: frozenset[str],
+    bare_scales: frozenset[str],
+    joins: frozenset[str],
+) -> int | None:
+    """Parts below a thousand, each times a strictly smaller scale, added up."""
+    total, i, previous = 0, 0, None
+    while i < len(tokens):
+        part = below_thousand(tokens, i)
+        if part is not None:
+            value, i = part
+        elif tokens[i] in one_words and i + 1 < len(tokens) and tokens[i + 1] in scales:
+            value, i = 1, i + 1  # "a thousand"
+        elif tokens[i] in bare_scales:
+            value = 1  # "mil" on its own is a thousand
+        else:
+            return None
+        if i == len(tokens):
+            return total + value
+        scale = scales.get(tokens[i])
+        if scale is None or (previous is not None and scale >= previous):
+            return None
+        total, previous, i = total + value * scale, scale, i + 1
+        if i + 1 < len(tokens) and tokens[i] in joins:
+            i += 1  # "a thousand and five"
+    return total
+
+
+def number_in_words(text: str) -> int | None:
+    """A whole number written in English or Spanish words, or None.
+
+    English: "zero", "seven", "forty-five", "a hundred and five", "fifteen hundred",
+    "twenty-four thousand five hundred", "one hundred fifty thousand", "a million",
+    "half a million". Spanish: "cero", "siete", "cuarenta y cinco", "veintidós",
+    "ciento cincuenta", "mil quinientos", "veinte mil", "un millón doscientos mil",
+    "dos millones", "medio millón". One language per number ("twenty mil" is None), and
+    no digits (the parsers read those). `text` must be normalised (see
+    `normalise_words`); hyphens and commas between words are spaces.
+    """
+    phrase = " ".join(_HYPHENATED_RE.sub(" ", text).replace(",", " ").split())
+    if phrase in _HALF_A_MILLION:
+        return 500_000
+    if phrase in ("zero", "cero"):
+        return 0
+    tokens = phrase.split()
+    if not tokens or not all(token.isalpha() and token.isascii() for token in tokens):
+        return None
+    english = _with_scales(
+        tokens,
+        _en_below_thousand,
+        _EN_SCALES,
+        one_words=frozenset({"a", "an"}),
+        bare_scales=frozenset(),
+        joins=frozenset({"and"}),
+    )
+    if english is not None:
+        return english
+    return _with_scales(
+        tokens,
+        _es_below_thousand,
+        _ES_SCALES,
+        one_words=frozenset(),
+        bare_scales=frozenset({"mil"}),
+        joins=frozenset(),
+    )
 
 
 # --- money -------------------------------------------------------------------------------
@@ -128,42 +416,116 @@ _AMOUNT_RE: Final = re.compile(
     rf"(?: ?(?P<multiplier>{_MULTIPLIER_WORDS}))?"
     rf"(?: ?(?:de )?{_CURRENCY_AFTER})?"
 )
+_AMOUNT_IN_WORDS_RE: Final = re.compile(
+    rf"(?:{_CURRENCY_BEFORE} ?)?(?P<words>[a-z][a-z ,-]*?)(?: (?:de |en )?{_CURRENCY_AFTER})?"
+)
+# Words around an amount that change nothing: an estimate ("about 150k", "~150k",
+# "como 150 mil") or a yearly figure ("150k a year", "150 mil al año"). "A month" or
+# "per paycheck" are not among them: those amounts would need converting, so they are
+# refused rather than read as yearly.
+_ESTIMATE_BEFORE_RE: Final = re.compile(
+    r"[~≈] ?|(?:about|around|roughly|approximately|approx\.?|like|close to|nearly|almost"
+    r"|some|como|unos|unas|alrededor de|aproximadamente|aprox\.?|mas o menos|cerca de"
+    r"|casi) "
+)
+_ESTIMATE_AFTER_RE: Final = re.compile(
+    r"(?: ?/ ?(?:year|yr|ano)| ?-?ish"
+    r"| (?:a|per|each|every) (?:year|yr)| yearly| annually| per annum| annual| gross"
+    r"| before taxe?s?| pre ?-?tax| in total| total| or so| more or less| give or take"
+    r"| (?:al|por|cada) ano| anual(?:es)?| brutos?| antes de impuestos| en total"
+    r"| mas o menos| aprox\.?| aproximadamente| o asi| o algo asi)$"
+)
 _SEPARATOR_RE: Final = re.compile(r"([ ,.])")
 
 
-def _grouped_number(number: str, lang: str) -> Decimal:
-    """Read digits with thousands separators and a decimal point (parse_amount's policy)."""
-    parts = _SEPARATOR_RE.split(number)
-    runs, separators = parts[0::2], parts[1::2]
-    if any(not run for run in runs):
-        raise ParseError("amount", "two separators in a row")
-    if not separators:
-        return Decimal(number)
+def _strip_estimate(cleaned: str) -> str:
+    """The amount without "about", "~", "a year", "ish" and the like around it."""
+    while (found := _ESTIMATE_BEFORE_RE.match(cleaned)) is not None:
+        cleaned = cleaned[found.end() :]
+    while (found := _ESTIMATE_AFTER_RE.search(cleaned)) is not None and found.start() > 0:
+        cleaned = cleaned[: found.start()]
+    return cleaned
 
-    last, tail = separators[-1], runs[-1]
-    decimal_point: str | None = None
-    if last != " " and len(tail) != 3:
-        if "," in separators and "." in separators:
-            if len(tail) > 2:
-                raise ParseError("amount", "ambiguous separators")
-            decimal_point = last
-        elif last == _DECIMAL_POINT[lang]:
-            decimal_point = last
-        else:
-            raise ParseError("amount", "misplaced separator")
 
-    grouping = separators[:-1] if decimal_point else separators
+def _read_grouped(runs: list[str], separators: list[str], point: str | None) -> Decimal:
+    """The number, with `point` (the last separator) as its decimal point if not None and
+    every other separator grouping thousands; ParseError if the groups are malformed."""
+    grouping = separators[:-1] if point else separators
     integer_runs = runs[: len(grouping) + 1]
     if grouping:
-        if len(set(grouping)) != 1 or grouping[0] == decimal_point:
+        if len(set(grouping)) != 1 or grouping[0] == point:
             raise ParseError("amount", "mixed thousands separators")
         head = integer_runs[0]
         if not 1 <= len(head) <= 3 or head.startswith("0"):
             raise ParseError("amount", "misplaced thousands separator")
         if any(len(run) != 3 for run in integer_runs[1:]):
             raise ParseError("amount", "thousands groups need 3 digits")
-    fraction = tail if decimal_point else "0"
+    fraction = runs[-1] if point else "0"
     return Decimal(f"{''.join(integer_runs)}.{fraction}")
+
+
+def _decimal_points(
+    separators: list[str], tail: str, lang: str, scaled: bool
+) -> tuple[str | None, ...]:
+    """Which separator is the decimal point, for each way of reading the number (None:
+    they all group thousands), the likelier reading first (see parse_amount's rule)."""
+    last = separators[-1]
+    if last == " ":
+        return (None,)
+    if "," in separators and "." in separators:
+        if len(tail) == 3:
+            return (None,)  # refused later: mixed thousands separators
+        if len(tail) > 2:
+            raise ParseError("amount", "ambiguous separators")
+        return (last,)
+    if len(tail) == 3:
+        if not scaled or len(separators) > 1:
+            return (None,)  # "23.000" == "23,000": money has no third decimal
+        us = "." if last == "." else None  # "1.250k" is 1,250; "1,250k" is 1,250,000
+        latin = "," if last == "," else None  # the other way round
+        return (us,) if lang == "en" else (us, latin)
+    if last == "." or lang == "es":
+        return (last,)  # in Spanish, US readers' "24.5k" as well as "24,5k"
+    raise ParseError("amount", "misplaced separator")  # "12,5" in English
+
+
+def _readings(number: str, lang: str, multiplier: int) -> list[Decimal]:
+    """Every valid value of the digits and separators, times `multiplier`, in cents."""
+    parts = _SEPARATOR_RE.split(number)
+    runs, separators = parts[0::2], parts[1::2]
+    if any(not run for run in runs):
+        raise ParseError("amount", "two separators in a row")
+    if not separators:
+        points: tuple[str | None, ...] = (None,)
+    else:
+        points = _decimal_points(separators, runs[-1], lang, scaled=multiplier != 1)
+    values: list[Decimal] = []
+    first_error: ParseError | None = None
+    for point in points:
+        try:
+            value = _read_grouped(runs, separators, point) * multiplier
+            if value > MAX_MONEY:
+                raise ParseError("amount", "too large")
+        except ParseError as error:
+            first_error = first_error or error
+            continue
+        value = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+        if value not in values:
+            values.append(value)
+    if not values:
+        assert first_error is not None
+        raise first_error
+    return values
+
+
+def _amount_in_words(cleaned: str) -> Decimal:
+    found = _AMOUNT_IN_WORDS_RE.fullmatch(cleaned)
+    value = None if found is None else number_in_words(found["words"])
+    if value is None:
+        raise ParseError("amount")
+    if value > MAX_MONEY:
+        raise ParseError("amount", "too large")
+    return Decimal(value).quantize(_CENT)
 
 
 def parse_amount(text: str, lang: str) -> Decimal:
@@ -171,36 +533,53 @@ def parse_amount(text: str, lang: str) -> Decimal:
 
     Understood: "23000", "$23,000", "US$ 23,000", "23,000.50", "23000 dollars",
     "$23000 USD", "23k", "23.5K", "$1.2m", "1.2 million", "23 grand", "24 500" (also with
-    a non-breaking or thin space), and "none"/"zero"/"nothing"/"nil". In Spanish:
-    "23.000", "23.000,50", "23,5k", "1,5 mil", "2 mil", "1,2 millones", "1 millón",
-    "23000 dólares", "1 millón de dólares", "ninguno"/"ninguna"/"nada"/"cero". The words
-    of both languages are understood in either, except "m" (million) only in English and
-    "mil" (thousand) only in Spanish, because each means something else in the other.
+    a non-breaking or thin space), "twenty thousand", "fifteen hundred", and
+    "none"/"zero"/"nothing"/"nil". In Spanish, written the US way or the Latin American
+    way: "24.5k" and "24,5k", "$1,729.50" and "1.729,50", "150000.00 $", "23.000",
+    "1,5 mil", "2 mil", "1,2 millones", "1 millón", "23000 dólares", "1 millón de
+    dólares", "veinte mil", "ninguno"/"ninguna"/"nada"/"cero". The words of both
+    languages are understood in either, except "m" (million) only in English and "mil"
+    after digits (thousand) only in Spanish, because each means something else in the
+    other ("veinte mil" is Spanish whatever `lang` is).
 
-    Separator policy (",", "." and space):
+    An estimate or a yearly figure reads as the amount: "about 150k", "~150k",
+    "around $150,000", "150k-ish", "150k a year", "$150k/yr", "150k gross", "como 150
+    mil", "unos 150 mil", "150 mil al año", "más o menos 150k". Not "a month" or "per
+    paycheck" (that is not the yearly amount asked for).
+
+    Separator policy (",", "." and space), deciding from the shape of the number:
     - A space always groups thousands: every group after the first has exactly 3 digits
       ("24 500"), so "5 6 7" is refused rather than read as 567.
-    - A "," or "." followed by exactly 3 digits, at the end or before another separator,
-      groups thousands in both languages: "23.000" == "23,000" == 23000 (nobody writes
-      three decimals for money).
-    - Otherwise the last separator is the decimal point: "." in English, "," in Spanish
-      ("1.5k" en, "1,5 mil" es); the other one there is refused ("12,5" en, "12.5" es).
     - When both "," and "." appear, the last one is the decimal point if 1-2 digits
       follow it ("23,000.50" and "23.000,50" in either language).
+    - A "," or "." followed by 1, 2 or 4+ digits is the decimal point: "." in both
+      languages (US Spanish speakers write "24.5k"), "," in Spanish only ("24,5k",
+      "12,50"); in English "12,5" is refused, a comma there is never a decimal point.
+    - A "," or "." followed by exactly 3 digits (at the end or before another
+      separator) groups thousands in both languages: "23.000" == "23,000" == 23000.
+      This holds even in Spanish, where US and Latin American readers swap the two
+      marks, because both write cents with two digits: "1,500" or "1.500" is $1,500 to
+      both, and $1.50 would be "1.50" or "1,50".
+    - Except before a multiplier, where three decimals are natural ("1.125m"): there
+      the US reading holds in English ("1.250k" is $1,250, "1,250k" $1,250,000) and in
+      Spanish the number is truly ambiguous, since either reader may have typed it:
+      "1.500k", "1,500k", "2.500 mil" raise `Ambiguous` with both readings, the US one
+      first ("1.500k" -> $1,500.00 then $1,500,000.00). A reading above the maximum or
+      with malformed groups does not count, so "1,125 millones" is $1,125,000.
     - Thousands separators must all be the same character, differ from the decimal
       point, and follow a first group of 1-3 digits not starting with 0 ("0,500" and
       "1,2,3" are refused as ambiguous).
 
-    Refused: negatives ("-5", "(500)"), words for numbers ("twenty"), percentages,
-    several numbers, "n/a" (that is "don't know", not zero), anything above the maximum.
+    Refused: negatives ("-5", "(500)"), percentages, several numbers, "n/a" (that is
+    "don't know", not zero), digits mixed with number words, anything above the maximum.
     """
     code = _check_lang(lang)
-    cleaned = _normalise(text, "amount")
+    cleaned = _strip_estimate(_normalise(text, "amount"))
     if cleaned in _ZERO_WORDS:
         return Decimal(0).quantize(_CENT)
     found = _AMOUNT_RE.fullmatch(cleaned)
     if found is None:
-        raise ParseError("amount")
+        return _amount_in_words(cleaned)
     word = found["multiplier"]
     if word is not None and word not in _MULTIPLIERS[code]:
         raise ParseError("amount", f"{word!r} is ambiguous in this language")
@@ -208,12 +587,12 @@ def parse_amount(text: str, lang: str) -> Decimal:
     try:
         with localcontext() as context:
             context.prec = 4 * MAX_INPUT_LENGTH  # exact: inputs are at most ~300 digits
-            value = _grouped_number(found["number"], code) * multiplier
-            if value > MAX_MONEY:
-                raise ParseError("amount", "too large")
-            return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+            values = _readings(found["number"], code, multiplier)
     except DecimalException:  # pragma: no cover - defensive; the regex admits digits only
         raise ParseError("amount") from None
+    if len(values) > 1:
+        raise Ambiguous("amount", values)
+    return values[0]
 
 
 # --- age and years -----------------------------------------------------------------------
