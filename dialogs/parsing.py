@@ -376,6 +376,34 @@ def number_in_words(text: str) -> int | None:
     )
 
 
+_TOKEN_RE: Final = re.compile(r"[0-9]+|[a-z]+|\S")
+
+
+def _tokens(folded: str) -> list[str]:
+    """Digits, letters and single other characters: "I'm forty-five" -> i m forty five.
+
+    Apostrophes are dropped first ("i'm" -> "im"), and "y/o" (years old) becomes "yo".
+    """
+    plain = _APOSTROPHES_RE.sub("", folded).replace("y/o", "yo")
+    return _TOKEN_RE.findall(_HYPHENATED_RE.sub(" ", plain))
+
+
+def _one_number(tokens: Sequence[str], fillers: frozenset[str]) -> tuple[int, str | None] | None:
+    """The one number among filler words: (value, its digits as typed, or None for words).
+
+    The tokens that are not fillers must be next to each other and read as one number,
+    in digits ("45") or words ("cuarenta y cinco"); "45 46" and "forty, five" are None.
+    """
+    inside = [i for i, token in enumerate(tokens) if token not in fillers]
+    if not inside or inside[-1] - inside[0] + 1 != len(inside):
+        return None
+    number = tokens[inside[0] : inside[-1] + 1]
+    if len(number) == 1 and number[0].isdigit():
+        return int(number[0]), number[0]
+    value = number_in_words(" ".join(number))
+    return None if value is None else (value, None)
+
+
 # --- money -------------------------------------------------------------------------------
 
 _THOUSAND: Final = 1_000
@@ -597,13 +625,27 @@ def parse_amount(text: str, lang: str) -> Decimal:
 
 # --- age and years -----------------------------------------------------------------------
 
-_AGE_RE: Final = re.compile(
-    r"(?:(?:age|edad|i am|i['’]?m|tengo) )?"
-    r"(?P<age>[0-9]{1,3})"
-    r"(?: ?(?:years?|yrs?|y/?o|anos?)(?: old| de edad)?)?"
+# Words around an age or a birth year that change nothing ("I'm 45 years old", "tengo
+# 45 años", "born in 1981", "nací en 1981"); ":" and "," too ("edad: 45").
+_PUNCTUATION_FILLERS: Final = frozenset({":", ","})
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_AGE_FILLERS: Final = _PUNCTUATION_FILLERS | _word_set(
+    "i im am age my is years year yrs yr yo old will be ill turning turn going to this by "
+    "the end of at on in december dec tengo edad mi es anos ano de cumplo cumplire cumplir "
+    "voy a tendre este el al fin final del en diciembre para"
 )
-_BIRTH_YEAR_RE: Final = re.compile(
-    r"(?:(?:born(?: in)?|naci(?:do|da)? en|ano de nacimiento:?) )?(?P<year>[0-9]{4})"
+_BIRTH_FILLERS: Final = _PUNCTUATION_FILLERS | _word_set(
+    "i was born in on my birth year of is birthyear naci nacido nacida en el ano de "
+    "nacimiento mi es yo"
+)
+# "on December 31" and "el 31 de diciembre" (the question's own words): not a number.
+_DECEMBER_31_RE: Final = re.compile(
+    r"\b(?:dec(?:ember)? 31(?:st)?|31(?:st)? (?:of )?dec(?:ember)?|31 de diciembre)\b"
 )
 _MIN_AGE, _MAX_AGE = 18, 120
 
@@ -611,16 +653,24 @@ _MIN_AGE, _MAX_AGE = 18, 120
 def parse_age(text: str, tax_year: int) -> int:
     """The person's age on December 31 of `tax_year`, 18 to 120.
 
-    Accepts an age ("45", "45 years", "45 years old", "45 años", "I'm 45", "tengo 45")
-    or a four-digit birth year ("1981", "born 1981", "nací en 1981"), which becomes
-    `tax_year - year` (the age reached during the tax year).
+    Accepts an age in digits or words, alone or in a sentence ("45", "forty-five",
+    "45 years old", "45 años", "I'm 45", "I'll be forty on December 31", "tengo 45
+    años", "tengo cuarenta y cinco", "cumplo 45 este año", "edad: 45"), or a four-digit
+    birth year ("1981", "born 1981", "I was born in 1981", "nací en 1981"), which becomes
+    `tax_year - year` (the age reached during the tax year). One number only.
     """
-    cleaned = _normalise(text, "age")
-    if (found := _AGE_RE.fullmatch(cleaned)) is not None:
-        age = int(found["age"])
-    elif (found := _BIRTH_YEAR_RE.fullmatch(cleaned)) is not None:
-        age = tax_year - int(found["year"])
-    else:
+    cleaned = _DECEMBER_31_RE.sub(" ", _normalise(text, "age"))
+    tokens = _tokens(cleaned)
+    age: int | None = None
+    if (found := _one_number(tokens, _AGE_FILLERS)) is not None:
+        value, digits = found
+        if digits is None or len(digits) <= 3:
+            age = value
+    if age is None and (found := _one_number(tokens, _BIRTH_FILLERS)) is not None:
+        value, digits = found
+        if digits is not None and len(digits) == 4:
+            age = tax_year - value
+    if age is None:
         raise ParseError("age")
     if not _MIN_AGE <= age <= _MAX_AGE:
         raise ParseError("age", f"must be {_MIN_AGE} to {_MAX_AGE}")
@@ -628,9 +678,15 @@ def parse_age(text: str, tax_year: int) -> int:
 
 
 def parse_year(text: str) -> int:
-    """A four-digit year, 1900 to 2200 (the caller checks which years have data)."""
+    """A four-digit year, 1900 to 2200 (the caller checks which years have data).
+
+    Also "tax year 2024", "for 2025", "año 2025", "el 2025", "para el 2025".
+    """
     cleaned = _normalise(text, "year")
-    found = re.fullmatch(r"(?:(?:tax )?year |ano )?([0-9]{4})", cleaned)
+    found = re.fullmatch(
+        r"(?:(?:for |para )?(?:the |el )?(?:(?:tax )?year |ano (?:fiscal )?)?)([0-9]{4})",
+        cleaned,
+    )
     if found is None:
         raise ParseError("year")
     year = int(found[1])
@@ -639,18 +695,31 @@ def parse_year(text: str) -> int:
     return year
 
 
+_COUNT_FILLERS: Final = _PUNCTUATION_FILLERS | _word_set(
+    "paychecks paycheck pay checks check periods period pays paydays payday pagos pago "
+    "cheques cheque quincenas quincena periodos periodo nominas nomina de left remaining "
+    "more restantes restante mas quedan queda faltan falta me nos there are is i have ive "
+    "got only just solo still todavia aun about around unos unas the el los las la next "
+    "proximos proximas siguientes last ultimos ultimas this year in en este ano"
+)
+# "..., counting the next one" (the question's own words) and the like.
+_COUNTING_NEXT_RE: Final = re.compile(
+    r",? (?:including|counting|incl|with|plus) (?:the |this )?(?:next|upcoming|coming|one)"
+    r"(?: one| paycheck| check)?$"
+    r"|,? (?:contando|incluyendo|con) (?:el|la) (?:siguiente|proximo|proxima|de hoy"
+    r"|que viene)(?: pago| cheque)?$"
+)
+
+
 def parse_count(text: str, low: int, high: int) -> int:
-    """A whole number from `low` to `high`: "24", "24 paychecks", "24 pagos", "24 left"."""
-    cleaned = _normalise(text, "count")
-    found = re.fullmatch(
-        r"([0-9]{1,9})((?: (?:pay ?checks?|checks?|pay ?periods?|periods?|pays?|paydays?"
-        r"|pagos?|cheques?|quincenas?|periodos?|nominas?|de|pago|left|remaining|more"
-        r"|restantes?|mas|quedan|faltan))*)",
-        cleaned,
-    )
-    if found is None:
+    """A whole number from `low` to `high`, in digits or words: "24", "twelve", "dos",
+    "24 paychecks", "2 paychecks left", "quedan 2 cheques", "me quedan doce pagos",
+    "one more", "12, counting the next one"."""
+    cleaned = _COUNTING_NEXT_RE.sub("", _normalise(text, "count"))
+    found = _one_number(_tokens(cleaned), _COUNT_FILLERS)
+    if found is None or (found[1] is not None and len(found[1]) > 9):
         raise ParseError("count")
-    count = int(found[1])
+    count = found[0]
     if not low <= count <= high:
         raise ParseError("count", f"must be {low} to {high}")
     return count

@@ -280,7 +280,7 @@ def test_age_from_birth_year_uses_tax_year() -> None:
         "1905",
         "45.5",
         "45,5",
-        "forty-five",
+        "forty-five six",
         "45 46",
         "1981 years",
         "99999",
@@ -327,7 +327,9 @@ def test_count(text: str, expected: int) -> None:
     assert parse_count(text, 1, 26) == expected
 
 
-@pytest.mark.parametrize("text", ["0", "27", "24.5", "24 apples", "twenty", "24 25", "1" * 20])
+@pytest.mark.parametrize(
+    "text", ["0", "27", "24.5", "24 apples", "twenty-seven", "24 25", "1" * 20]
+)
 def test_count_rejected(text: str) -> None:
     with pytest.raises(ParseError) as caught:
         parse_count(text, 1, 26)
@@ -1040,6 +1042,151 @@ def test_numbers_in_words_round_trip(n: int) -> None:
 )
 def test_number_in_words(text: str, expected: int) -> None:
     assert parsing.number_in_words(parsing.normalise_words(text)) == expected
+
+
+# --- ages and counts in words and sentences ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("forty", 40),
+        ("Forty-five", 45),
+        ("forty-five", 45),
+        ("cuarenta", 40),
+        ("cuarenta y cinco", 45),
+        ("veintiocho", 28),
+        ("I'm 40", 40),
+        ("I’m forty", 40),
+        ("I am 40 years old", 40),
+        ("i'll be 40", 40),
+        ("I will be forty on December 31", 40),
+        ("turning 40 this year", 40),
+        ("I'm turning 40", 40),
+        ("40 by the end of the year", 40),
+        ("age: 40", 40),
+        ("my age is 40", 40),
+        ("tengo 40 años", 40),
+        ("tengo cuarenta años", 40),
+        ("Tengo cuarenta y cinco años de edad", 45),
+        ("cumplo 40 este año", 40),
+        ("voy a cumplir 40", 40),
+        ("tendré 40 el 31 de diciembre", 40),
+        ("edad: 40", 40),
+        ("mi edad es 40", 40),
+        ("40 y/o", 40),
+        ("I was born in 1986", 40),
+        ("my birth year is 1986", 40),
+        ("año de nacimiento: 1986", 40),
+        ("nacido en 1986", 40),
+        ("dieciocho", 18),  # both sides of the range
+        ("seventeen", None),
+        ("ciento veinte", 120),
+        ("one hundred twenty-one", None),
+    ],
+)
+def test_age_in_words_and_sentences(text: str, expected: int | None) -> None:
+    if expected is None:
+        with pytest.raises(ParseError, match="must be"):
+            parse_age(text, 2026)
+    else:
+        assert parse_age(text, 2026) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 40, 41 in December",
+        "40 or 41",
+        "forty or so",
+        "I'm",
+        "born",
+        "born 40",  # a birth year has four digits
+        "tengo 1986",  # and an age at most three
+        "nineteen eighty-six",
+        "forty, five",
+        "forty five six",
+        "cuarenta y",
+        "I'm 40 apples",
+        "40 años y medio",
+    ],
+)
+def test_age_sentences_rejected(text: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_age(text, 2026)
+    assert caught.value.kind == "age"
+
+
+@FAST
+@given(age=st.integers(min_value=18, max_value=120))
+def test_age_in_words_round_trips(age: int) -> None:
+    assert parse_age(english_words(age), 2026) == age
+    assert parse_age(f"I'm {english_words(age)}", 2026) == age
+    assert parse_age(spanish_words(age), 2026) == age
+    assert parse_age(f"tengo {spanish_words(age)} años", 2026) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("two", 2),
+        ("dos", 2),
+        ("twelve", 12),
+        ("doce", 12),
+        ("twenty-six", 26),
+        ("veintiséis", 26),
+        ("quedan 2 cheques", 2),
+        ("quedan dos cheques", 2),
+        ("me quedan doce pagos", 12),
+        ("faltan 5 quincenas", 5),
+        ("queda un cheque", 1),
+        ("solo uno", 1),
+        ("uno más", 1),
+        ("2 paychecks left", 2),
+        ("two paychecks left", 2),
+        ("only 3 left", 3),
+        ("there are 12 left", 12),
+        ("one more", 1),
+        ("just one", 1),
+        ("12 left this year", 12),
+        ("12, counting the next one", 12),
+        ("12 including this one", 12),
+        ("12 incluyendo el siguiente", 12),
+        ("12 contando el próximo", 12),
+        ("fifty-three", 53),  # both sides of the range
+        ("fifty-four", None),
+        ("zero", None),
+        ("cero", None),
+    ],
+)
+def test_count_in_words_and_sentences(text: str, expected: int | None) -> None:
+    if expected is None:
+        with pytest.raises(ParseError, match="must be"):
+            parse_count(text, 1, 53)
+    else:
+        assert parse_count(text, 1, 53) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 or 3",
+        "two or three",
+        "quedan 2 de 26",
+        "2 apples",
+        "two, three",
+        "half",
+        "a few",
+        "left",
+        "quedan",
+        "-2",
+        "2.5 paychecks",
+    ],
+)
+def test_count_sentences_rejected(text: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_count(text, 1, 53)
+    assert caught.value.kind == "count"
 
 
 NEAR_MISS_WORDS = st.lists(
