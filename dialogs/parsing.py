@@ -32,6 +32,7 @@ from rules.models import MAX_MONEY
 
 __all__ = [
     "MAX_INPUT_LENGTH",
+    "UNSURE_PHRASES",
     "Ambiguous",
     "ParseError",
     "normalise_words",
@@ -877,6 +878,10 @@ def parse_match_tiers(text: str, lang: str) -> tuple[tuple[Decimal, Decimal], ..
 
 # --- yes / no / not sure -----------------------------------------------------------------
 
+# Phrases as `normalise_words` gives them ("don't" -> "dont", "sí" -> "si"). Hedged
+# answers ("I think so", "creo que no", "probably") are "not sure": the dialog then says
+# to check with HR, which is right for someone who is guessing, where a yes or a no
+# would build advice on a guess.
 _YES: Final = frozenset(
     {
         "yes",
@@ -885,20 +890,80 @@ _YES: Final = frozenset(
         "yea",
         "yep",
         "yup",
+        "yessir",
         "sure",
+        "sure thing",
+        "for sure",
+        "of course",
+        "ofc",
+        "absolutely",
+        "definitely",
+        "certainly",
+        "totally",
+        "indeed",
+        "affirmative",
         "true",
         "correct",
-        "of course",
+        "right",
+        "thats right",
+        "that is right",
+        "exactly",
+        "you bet",
         "yes it does",
         "yes they do",
+        "yes it is",
+        "yes it can",
+        "yes we do",
+        "yes i do",
+        "yes definitely",
+        "yes of course",
+        "it does",
+        "they do",
+        "it can",
+        "it is",
+        "it allows",
+        "it accepts",
+        "allows",
+        "accepts",
+        "allowed",
         "si",
+        "sip",
         "claro",
         "si claro",
+        "claro si",
         "claro que si",
         "por supuesto",
+        "por supuesto que si",
+        "desde luego",
         "cierto",
         "correcto",
         "verdadero",
+        "asi es",
+        "exacto",
+        "exactamente",
+        "efectivamente",
+        "afirmativo",
+        "obvio",
+        "obviamente",
+        "si tiene",
+        "tiene",
+        "si lo tiene",
+        "lo tiene",
+        "si permite",
+        "permite",
+        "si lo permite",
+        "lo permite",
+        "si acepta",
+        "acepta",
+        "si lo acepta",
+        "lo acepta",
+        "si las acepta",
+        "las acepta",
+        "si se puede",
+        "se puede",
+        "si puede",
+        "si lo hace",
+        "lo hace",
     }
 )
 _NO: Final = frozenset(
@@ -907,19 +972,62 @@ _NO: Final = frozenset(
         "n",
         "nope",
         "nah",
+        "naw",
+        "no way",
+        "not at all",
+        "not really",
+        "never",
+        "negative",
         "false",
         "no it doesnt",
+        "no it does not",
         "no they dont",
-        "falso",
+        "no they do not",
+        "no it cant",
+        "no it isnt",
+        "no we dont",
+        "no i dont",
+        "it doesnt",
+        "it does not",
+        "they dont",
+        "it cant",
+        "it cannot",
+        "doesnt",
+        "it doesnt allow",
+        "doesnt allow",
+        "not allowed",
+        "it doesnt accept",
+        "doesnt accept",
+        "nop",
+        "nel",
         "para nada",
+        "falso",
+        "negativo",
+        "nunca",
+        "de ninguna manera",
+        "claro que no",
+        "por supuesto que no",
+        "no tiene",
+        "no lo tiene",
+        "no permite",
+        "no lo permite",
+        "no acepta",
+        "no lo acepta",
+        "no las acepta",
+        "no puede",
+        "no se puede",
+        "no lo hace",
     }
 )
 _UNSURE: Final = frozenset(
     {
         "not sure",
+        "no sure",
         "im not sure",
         "i am not sure",
+        "not certain",
         "unsure",
+        "uncertain",
         "dont know",
         "i dont know",
         "do not know",
@@ -927,32 +1035,103 @@ _UNSURE: Final = frozenset(
         "idk",
         "dunno",
         "no idea",
+        "i have no idea",
+        "no clue",
+        "i have no clue",
         "maybe",
+        "perhaps",
+        "possibly",
+        "probably",
+        "probably not",
+        "i think so",
+        "i believe so",
+        "i dont think so",
+        "i guess",
+        "i guess so",
+        "not that i know",
+        "not that i know of",
+        "depends",
+        "it depends",
         "no se",
+        "nose",
         "no lo se",
+        "no se si",
+        "ni se",
+        "no sabria",
+        "no sabria decir",
+        "no tengo idea",
+        "no tengo ni idea",
+        "ni idea",
         "no estoy seguro",
         "no estoy segura",
-        "ni idea",
+        "no estoy seguro a",
         "quizas",
+        "quiza",
         "tal vez",
+        "a lo mejor",
+        "puede ser",
+        "creo que si",
+        "creo que no",
+        "no creo",
+        "probablemente",
+        "probablemente no",
+        "quien sabe",
+        "depende",
     }
 )
 _EMOJI: Final = {
     "\N{THUMBS UP SIGN}": True,
+    "\N{WHITE HEAVY CHECK MARK}": True,
+    "\N{HEAVY CHECK MARK}": True,
     "\N{THUMBS DOWN SIGN}": False,
+    "\N{CROSS MARK}": False,
     "\N{SHRUG}": None,
 }
 # Variation selector, skin tones, zero-width joiner and the gender signs of "🤷‍♀️".
 _EMOJI_MODIFIERS_RE: Final = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff\u200d\u2640\u2642]")
+# Said before or after an answer without changing it: "well, no", "yes please". Matched
+# once letters are squeezed, so "well" is "wel" and "hmm" is "hm".
+_LEADING_FILLER_RE: Final = re.compile(r"(?:um|uh|hm|m|wel|oh|ah|eh|pues|bueno) ")
+_TRAILING_FILLER_RE: Final = re.compile(r" (?:please|thanks|thank you|por favor|gracias)$")
+_REPEATED_LETTER_RE: Final = re.compile(r"([a-z])\1+")
+
+
+def _squeeze(phrase: str) -> str:
+    """Each run of one letter as one: "yesss" -> "yes", "siii" -> "si", "noo" -> "no"."""
+    return _REPEATED_LETTER_RE.sub(r"\1", phrase)
+
+
+def _by_squeezed(*groups: tuple[frozenset[str], bool | None]) -> dict[str, bool | None]:
+    """Squeezed phrase -> answer; a phrase squeezing into two answers is a bug."""
+    table: dict[str, bool | None] = {}
+    for phrases, answer in groups:
+        for phrase in phrases:
+            key = _squeeze(phrase)
+            if table.get(key, answer) is not answer:
+                raise ValueError(f"{phrase!r} reads as two answers")  # pragma: no cover
+            table[key] = answer
+    return table
+
+
+_ANSWERS: Final = _by_squeezed((_YES, True), (_NO, False), (_UNSURE, None))
+UNSURE_PHRASES: Final = _UNSURE
+"""The phrases `parse_yes_no` reads as "not sure", as `normalise_words` gives them."""
 
 
 def parse_yes_no(text: str, lang: str) -> bool | None:
     """True, False, or None for "not sure" (an answer: it leads to "ask HR").
 
-    Both languages are understood whatever `lang` is: "yes", "y", "yeah", "sure", "sí",
-    "claro"; "no", "n", "nope"; "not sure", "don't know", "idk", "no sé", "ni idea", "?".
-    Case, accents and punctuation do not matter ("Yes!", "SÍ.", "¿no sé?"); 👍, 👎 and
-    🤷 count as yes, no and not sure.
+    Both languages are understood whatever `lang` is: "yes", "y", "yeah", "yep",
+    "sure", "of course", "yes it does", "sí", "claro", "sí, claro", "por supuesto";
+    "no", "n", "nope", "nah", "no it doesn't", "para nada", "no tiene"; "not sure",
+    "don't know", "idk", "no idea", "maybe", "I think so", "no sé", "ni idea",
+    "creo que sí", "?". Case, accents and punctuation do not matter ("Yes!", "SÍ.",
+    "¿no sé?"), nor letters typed twice or more ("Yess", "siii", "noo"), a repeated
+    word ("sí, sí"), "well"/"um"/"pues" before or "please"/"gracias" after. 👍 ✅ ✔
+    count as yes, 👎 ❌ as no and 🤷 as not sure.
+
+    Only whole phrases count, never a word inside a longer text: "not sure" is not a
+    "no", "no sé" (don't know) is not a "no", "yes no" and "sí no" are refused.
     """
     _check_lang(lang)
     cleaned = _EMOJI_MODIFIERS_RE.sub("", _normalise(text, "yes_no"))
@@ -960,16 +1139,13 @@ def parse_yes_no(text: str, lang: str) -> bool | None:
         return _EMOJI[cleaned]
     if set(cleaned) <= {"?", "¿", " "}:
         return None
-    words = "".join(
-        " " if ch in "/-" else ch
-        for ch in cleaned
-        if unicodedata.category(ch)[0] not in "PS" or ch in "/-"
-    )
-    words = " ".join(words.split())
-    if words in _YES:
-        return True
-    if words in _NO:
-        return False
-    if words in _UNSURE:
-        return None
+    phrase = _squeeze(_to_words(cleaned))
+    while (found := _LEADING_FILLER_RE.match(phrase)) is not None:
+        phrase = phrase[found.end() :]
+    phrase = _TRAILING_FILLER_RE.sub("", phrase)
+    words = phrase.split()
+    if len(words) > 1 and len(set(words)) == 1:
+        phrase = words[0]  # "si si", "no no"
+    if phrase in _ANSWERS:
+        return _ANSWERS[phrase]
     raise ParseError("yes_no")
