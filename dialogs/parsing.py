@@ -35,6 +35,7 @@ __all__ = [
     "UNSURE_PHRASES",
     "Ambiguous",
     "ParseError",
+    "language_code",
     "normalise_words",
     "number_in_words",
     "parse_age",
@@ -89,6 +90,14 @@ def _check_lang(lang: str) -> str:
     if code not in _LANGS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {sorted(_LANGS)}")
     return code
+
+
+def language_code(lang: str) -> str:
+    """The code parsing understands, "en" or "es", from a tag such as "es-MX".
+
+    Any other language is a programming error: ValueError, not ParseError.
+    """
+    return _check_lang(lang)
 
 
 def _normalise(text: str, kind: str) -> str:
