@@ -608,8 +608,10 @@ def parse_amount(text: str, lang: str) -> Decimal:
       point, and follow a first group of 1-3 digits not starting with 0 ("0,500" and
       "1,2,3" are refused as ambiguous).
 
-    Refused: negatives ("-5", "(500)"), percentages, several numbers, "n/a" (that is
-    "don't know", not zero), digits mixed with number words, anything above the maximum.
+    Refused: negatives ("-5", "(500)"), percentages, several numbers or a range
+    ("150k to 160k"), "n/a" (that is "don't know", not zero), digits mixed with number
+    words ("twenty 5"; digits before a multiplier, "150 thousand", are fine), anything
+    above the maximum.
     """
     code = _check_lang(lang)
     cleaned = _strip_estimate(_normalise(text, "amount"))
