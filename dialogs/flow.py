@@ -10,6 +10,7 @@ conversation: the state machine (dialogs/machine.py) does, and calls back into h
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,8 +26,10 @@ from dialogs.i18n import N_, Translator
 from dialogs.plans import Services, contact_of
 from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Outcome, Reply, button_data
 from dialogs.session import Answers, Born, MatchFormula, Session
+from dialogs.synonyms import match_synonym
 from rules import supported_years
 
+_AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 SYMBOLS = ("max", "pay", "skip", "none", "all")  # button values kept as words, not numbers
 MAX_TEXT_ANSWER = 200
 Rows = list[list[Button]]
@@ -346,10 +349,24 @@ def typed(turn: Turn, raw: str) -> None:
     question = flow.by_id[turn.session.state]
     try:
         accept(turn, question, parse_answer(turn, question, raw))
+    except parsing.Ambiguous as unclear:
+        which(turn, question, unclear.candidates)
     except Invalid as problem:
         reask(turn, turn.t(problem.message, **problem.values))
     except ValidationError:
         reask(turn)
+
+
+def which(turn: Turn, question: Question, candidates: tuple[Decimal, ...]) -> None:
+    """An amount that reads two ways ("1.500k"): ask which, one button each."""
+    t = turn.t
+    shown = [t.money(c) for c in candidates]
+    text = t("Did you mean {first} or {second}?", first=shown[0], second=shown[1])
+    buttons = tuple(
+        (Button(label, button_data("a", question.id, str(amount))),)
+        for label, amount in zip(shown, candidates, strict=False)
+    )
+    turn.say(Reply(text=f"{text}\n\n{prompt(turn, question)}", buttons=buttons, asks=True))
 
 
 def tapped(turn: Turn, question_id: str, value: str) -> None:
@@ -412,7 +429,9 @@ def clean_text(raw: str, limit: int) -> str:
 def parse_answer(turn: Turn, question: Question, raw: str) -> object:
     """The typed answer for `question`, or Invalid with a friendly message."""
     lang = turn.session.lang
-    option = match_option(turn.t, question, raw)
+    option = match_option(turn.t, question, raw) or match_synonym(
+        question.id, raw, lang, this_year=turn.today.year
+    )
     try:
         if question.kind is Kind.yes_no:
             if option is not None:
@@ -427,7 +446,7 @@ def parse_answer(turn: Turn, question: Question, raw: str) -> object:
                 raise Invalid(question.example)
             return option
         if question.kind is Kind.year:
-            chosen = parsing.parse_year(raw)
+            chosen = int(option) if option is not None else parsing.parse_year(raw)
             if chosen not in supported_years():
                 years = supported_years()
                 raise Invalid(
@@ -456,15 +475,22 @@ def parse_answer(turn: Turn, question: Question, raw: str) -> object:
         if question.kind is Kind.match:
             return MatchFormula.from_tiers(parsing.parse_match_tiers(raw, lang))
         if question.kind is Kind.money_or_match:
-            if any(ch in raw for ch in "%/") or any(w in raw.lower() for w in ("dollar", "dólar")):
+            if "%" in raw or any(w in raw.lower() for w in ("dollar", "dólar")):
                 return MatchFormula.from_tiers(parsing.parse_match_tiers(raw, lang))
-            return parsing.parse_amount(raw, lang)
+            try:
+                return parsing.parse_amount(raw, lang)
+            except parsing.Ambiguous:
+                raise
+            except parsing.ParseError:  # "50/50 up to 6"
+                return MatchFormula.from_tiers(parsing.parse_match_tiers(raw, lang))
         if question.kind is Kind.number:
             return parsing.parse_count(raw, question.extra["low"], question.extra["high"])
         if question.kind is Kind.rate:
             return parsing.parse_rate(raw, lang)
         if question.kind is Kind.percent:
             return parsing.parse_percent(raw, lang)
+    except parsing.Ambiguous:
+        raise
     except parsing.ParseError:
         raise Invalid(question.example, **prompt_values(turn.session, turn.today)) from None
     raise Invalid(question.example)  # pragma: no cover - every kind handled above
@@ -489,6 +515,8 @@ def tapped_value(question: Question, value: str) -> object | None:
     if question.kind is Kind.number and value.isdigit() and len(value) <= 3:
         count = int(value)  # paycheck buttons depend on the pay frequency
         return count if question.extra["low"] <= count <= question.extra["high"] else None
+    if question.kind in (Kind.money, Kind.money_or_match) and _AMOUNT.fullmatch(value):
+        return Decimal(value)  # one reading of an amount typed two ways (see `which`)
     if value not in {o.value for o in question.options}:
         return None
     return option_value(question, value)

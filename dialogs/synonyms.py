@@ -698,6 +698,70 @@ SYNONYMS: Final[Mapping[str, Mapping[str, Phrases]]] = {
             ),
         },
     },
+    "other_deferrals": {
+        "0": {
+            "en": (
+                *_NONE_EN,
+                "no",
+                "no other job",
+                "no other employer",
+                "just this job",
+                "only this job",
+                "same job all year",
+                "I didn't",
+                "didn't",
+            ),
+            "es": (
+                *_NONE_ES,
+                "no",
+                "ningún otro empleo",
+                "ningun otro trabajo",
+                "solo este trabajo",
+                "solo este empleo",
+                "el mismo trabajo todo el año",
+            ),
+        },
+    },
+    "roth_part": {
+        "0": {
+            "en": (
+                "all pre-tax",
+                "pre-tax",
+                "pretax",
+                "all pretax",
+                "traditional",
+                "none",
+                "no roth",
+                "none of it",
+                "0",
+            ),
+            "es": (
+                "todo antes de impuestos",
+                "antes de impuestos",
+                "nada",
+                "nada roth",
+                "ninguna",
+                "tradicional",
+                "0",
+            ),
+        },
+        "all": {
+            "en": ("all roth", "all of it", "everything", "roth 401(k)", "all roth 401(k)"),
+            "es": ("todo roth", "todo", "todo es roth", "todas roth"),
+        },
+    },
+    "spouse_pay": {
+        "0": {
+            "en": (*_NONE_EN, "no income", "doesn't work", "not working", "stay-at-home"),
+            "es": (*_NONE_ES, "no trabaja", "sin ingresos", "no gana nada"),
+        },
+    },
+    "ira_basis": {
+        "0": {
+            "en": (*_NONE_EN, "no basis", "all pre-tax", "all deductible", "never"),
+            "es": (*_NONE_ES, "sin base", "todo antes de impuestos", "nunca"),
+        },
+    },
     "ira_balance": {
         "0": {
             "en": (

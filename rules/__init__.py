@@ -24,13 +24,13 @@ from rules.models import (
 )
 
 __all__ = [
+    "MAX_MONEY",
     "Action",
     "ActionCode",
     "Assessment",
     "Citation",
     "FilingStatus",
     "Limits",
-    "MAX_MONEY",
     "MegaBackdoor",
     "PlanFeatures",
     "Situation",

@@ -3,7 +3,9 @@ was checked, contacts people can reach, and setups that don't push HR into a che
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -130,3 +132,83 @@ def test_the_terminal_says_its_profiles_end_with_it() -> None:
 def test_chat_en_fixture_is_english(chat_en: Chat) -> None:
     assert chat_en.session.lang == "en"
     assert chat_for(MemoryPlanBook(), HR_ID).session.lang == "en"
+
+
+# ---------------------------------------------------------------- answers typed as people type
+
+
+def _at(chat: Chat, state: str) -> Chat:
+    """Walk a chat to the question `state` with ordinary answers."""
+    answers = {
+        "after_tax": "yes", "conversion": "in plan", "auto_convert": "no", "tax_year": "2026",
+        "age": "40", "pay": "150k", "deferrals": "10000", "other_deferrals": "0",
+        "employer": "0", "after_tax_in": "0", "paychecks": "3", "balance": "0",
+        "filing_status": "single", "magi": "pay",
+    }  # fmt: skip
+    while chat.session.state != state:
+        chat.type(answers[chat.session.state])
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("state", "typed", "field", "value"),
+    [
+        ("after_tax", "Yess", "after_tax", "yes"),
+        ("conversion", "in plan", "conversion", "in_plan"),
+        ("tax_year", "this year", "tax_year", 2026),
+        ("age", "forty", "age", 40),
+        ("pay", "~150k", "pay", Decimal(150000)),
+        ("pay", "150k a year", "pay", Decimal(150000)),
+        ("pay", "about 150k", "pay", Decimal(150000)),
+        ("deferrals", "twenty thousand", "deferrals", Decimal(20000)),
+        ("paychecks", "two", "paychecks", 2),
+        ("filing_status", "married", "filing_status", "married_joint"),
+        ("filing_status", "jointly", "filing_status", "married_joint"),
+    ],
+)
+def test_english_as_people_type_it(state: str, typed: str, field: str, value: object) -> None:
+    chat = _at(Chat(new_session("en"), today=dt.date(2026, 11, 29)), state)
+    chat.type(typed)
+    assert getattr(chat.session.answers, field) == value
+    assert chat.session.state != state
+
+
+@pytest.mark.parametrize(
+    ("state", "typed", "field", "value"),
+    [
+        ("conversion", "dentro del plan", "conversion", "in_plan"),
+        ("tax_year", "este año", "tax_year", 2026),
+        ("pay", "24.5k", "pay", Decimal(24500)),
+        ("pay", "24,5k", "pay", Decimal(24500)),
+        ("pay", "$1,729.50", "pay", Decimal("1729.50")),
+        ("pay", "150000.00 $", "pay", Decimal(150000)),
+        ("paychecks", "quedan 2 cheques", "paychecks", 2),
+        ("filing_status", "casado", "filing_status", "married_joint"),
+    ],
+)
+def test_spanish_as_people_type_it(state: str, typed: str, field: str, value: object) -> None:
+    chat = _at(Chat(new_session("es"), today=dt.date(2026, 11, 29)), state)
+    chat.type(typed)
+    assert getattr(chat.session.answers, field) == value
+
+
+def test_same_at_last_years_pay_is_about_the_same() -> None:
+    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    chat.tap("after_tax", "no")
+    for answer in ("2026", "40", "100k", "0", "0", "0", "single", "pay", "0"):
+        chat.type(answer)
+    out = chat.type("same")
+    assert chat.session.answers.prior_pay == "pay"
+    assert out.ack is not None
+
+
+def test_an_amount_that_reads_two_ways_is_asked_about() -> None:
+    """'1.500k' in Spanish: $1,500 (US) or $1,500,000 (Latin): ask, with a button each."""
+    chat = _at(Chat(new_session("es"), today=dt.date(2026, 11, 29)), "pay")
+    out = chat.type("1.500k")
+    assert chat.session.state == "pay"  # nothing taken yet
+    data = [b.data for row in out.replies[-1].buttons for b in row]
+    assert data == ["v1:a:pay:1500.00", "v1:a:pay:1500000.00"]
+    chat.send(Choice(data[1]))
+    assert chat.session.answers.pay == Decimal(1500000)
+    assert chat.session.state == "deferrals"

@@ -18,7 +18,8 @@ def test_exported_names() -> None:
     assert set(rules.__all__) == {
         "Action", "ActionCode", "Assessment", "Citation", "FilingStatus", "Limits", "MAX_MONEY",
         "MegaBackdoor", "PlanFeatures", "Situation", "UnsupportedTaxYear", "assess",
-        "catch_up_limit", "employer_match", "limits_for", "mega_backdoor_status", "nonelective_contribution",
+        "catch_up_limit", "employer_match", "limits_for", "mega_backdoor_status",
+        "nonelective_contribution",
         "supported_years", "tiered_match",
     }  # fmt: skip
     for name in rules.__all__:
