@@ -47,7 +47,7 @@ from dialogs import (
 CONSOLE_USER_ID = 1  # the one person at the terminal, as the owner of profiles they set up
 
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
-_TAG = re.compile(r"</?(b|i|u|s|code|pre|strong|em)>")
+_TAG = re.compile(r"</?(b|i|u|s|code|pre|strong|em|blockquote)( expandable)?>")
 
 
 def plain(text: str, bold: bool = False) -> str:

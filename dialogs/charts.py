@@ -2,7 +2,8 @@
 
 One stacked vertical bar (the bucket) holds the year's money bottom to top: elective
 deferrals, employer money, after-tax money already in, the after-tax room still open, and
-on top, above the 415(c) line, any age catch-up. A horizontal line marks the 415(c) limit.
+on top, above the 415(c) line, any age catch-up and any excess over the limit (in a
+warning colour). A horizontal line marks the 415(c) limit.
 Labels sit to the right of the bar, pushed apart so they never overlap, each tied to its
 segment by a leader line.
 
@@ -38,6 +39,7 @@ from typing import Final
 from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
+    "ABOVE",
     "KINDS",
     "KIND_COLOURS",
     "ROOM_HATCH",
@@ -56,7 +58,10 @@ __all__ = [
 
 RGB = tuple[int, int, int]
 
-KINDS: Final = ("deferrals", "employer", "after_tax_in", "after_tax_room", "catch_up")
+KINDS: Final = (
+    "deferrals", "employer", "after_tax_in", "after_tax_room", "catch_up", "excess"
+)  # fmt: skip
+ABOVE: Final = frozenset({"catch_up", "excess"})  # drawn above the 415(c) line
 
 # Okabe-Ito, a palette that stays distinct under the common colour-vision deficiencies.
 # The after-tax room (the opportunity) is the bright yellow, hatched in orange and outlined
@@ -67,6 +72,7 @@ KIND_COLOURS: Final[dict[str, RGB]] = {
     "after_tax_in": (86, 180, 233),  # sky blue
     "after_tax_room": (240, 228, 66),  # yellow
     "catch_up": (204, 121, 167),  # reddish purple
+    "excess": (213, 94, 0),  # vermillion: money over the limit, to correct
 }
 ROOM_HATCH: Final[RGB] = (230, 159, 0)  # orange
 ROOM_OUTLINE: Final[RGB] = (40, 40, 40)
@@ -127,7 +133,8 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class BucketChart:
-    """The whole chart. Segments run bottom to top; "catch_up" ones sit above the line."""
+    """The whole chart. Segments run bottom to top; "catch_up" and "excess" ones sit above
+    the line."""
 
     title: str  # e.g. "Your 2026 401(k): $72,000 limit"
     segments: tuple[Segment, ...]
@@ -359,8 +366,8 @@ def layout_chart(chart: BucketChart) -> ChartLayout:
     so that text stays >= 28 px and nothing is cut off.
     """
     segments = [s for s in chart.segments if s.amount > 0]
-    below = [s for s in segments if s.kind != "catch_up"]
-    above = [s for s in segments if s.kind == "catch_up"]
+    below = [s for s in segments if s.kind not in ABOVE]
+    above = [s for s in segments if s.kind in ABOVE]
 
     title = _fit_block(chart.title, (TITLE_SIZE,), True, TITLE_COLOUR, WIDTH - 2 * MARGIN)
     footer = _fit_block(chart.footer, (FOOTER_SIZE,), False, FOOTER_COLOUR, WIDTH - 2 * MARGIN)
@@ -405,7 +412,7 @@ def layout_chart(chart: BucketChart) -> ChartLayout:
     cum_px = 0.0
     for (kind, amount, is_seg), h in zip(entries, px, strict=True):
         lower, upper = bar_bottom - cum_px, bar_bottom - cum_px - h
-        if rim is None and kind != "catch_up" and cum_amount + amount >= chart.limit:
+        if rim is None and kind not in ABOVE and cum_amount + amount >= chart.limit:
             rim = lower - float((chart.limit - cum_amount) / amount) * h
         piece = BarPiece(kind, round(upper), round(lower))
         pieces.append(piece)

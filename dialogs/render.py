@@ -6,7 +6,7 @@ by Babel for the locale; anything that comes from data or from a person is escap
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from html import escape
 
 from dialogs.charts import BucketChart, Segment
@@ -42,12 +42,20 @@ def short_title(citation: Citation) -> str:
     return title.split(", ")[0]
 
 
-def source_line(t: Translator, sources: tuple[Citation, ...]) -> str:
+def links(sources: tuple[Citation, ...]) -> str:
     unique = dict.fromkeys(sources)  # one link per source, in order
-    links = ", ".join(
+    return ", ".join(
         f'<a href="{escape(s.href, quote=True)}">{escape(short_title(s))}</a>' for s in unique
     )
-    return t("Source: {links}", links=links)
+
+
+def sources_block(t: Translator, steps: list[tuple[Citation, ...]]) -> str:
+    """Every step's sources, numbered like the steps, folded away (Telegram's expandable
+    blockquote): one tap shows them, and the advice fits a phone screen without them."""
+    lines = [f"{number}. {links(sources)}" for number, sources in enumerate(steps, 1) if sources]
+    return (
+        "<blockquote expandable><b>" + t("Sources") + "</b>\n" + "\n".join(lines) + "</blockquote>"
+    )
 
 
 def hr_question(t: Translator, after_tax: bool, conversion: bool) -> str:
@@ -75,10 +83,11 @@ def hr_question(t: Translator, after_tax: bool, conversion: bool) -> str:
 def amount_text(t: Translator, action: Action) -> str:
     """An action's amount; "at least $X" while an unknown answer could raise it; "" when
     no figure is known (the wording then says what to do without one)."""
+    exact = action.code is ActionCode.excess_contribution  # a correction: to the cent
     if action.amount is not None:
-        return t.money(action.amount)
+        return t.money(action.amount) if exact else whole(t, action.amount)
     if action.at_least is not None:
-        return t("at least {amount}", amount=t.money(action.at_least))
+        return t("at least {amount}", amount=whole(t, action.at_least))
     return ""
 
 
@@ -110,7 +119,7 @@ def year_closed_text(
 def _per(t: Translator, action: Action) -> str:
     if action.per_paycheck is None:
         return ""
-    return " " + t("({amount} a paycheck)", amount=t.money(action.per_paycheck))
+    return " " + t("({amount} a paycheck)", amount=whole(t, action.per_paycheck))
 
 
 def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> tuple[str, str]:
@@ -196,10 +205,10 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 "Your pre-tax IRA makes {percent} of a backdoor conversion taxable (about "
                 "{taxable})",
                 percent=t.percent(action.fraction),
-                taxable=t.money(action.taxable),
+                taxable=about(t, action.taxable),
             )
             if action.tax is not None:
-                what += " " + t("(about {tax} of tax at your rate)", tax=t.money(action.tax))
+                what += " " + t("(about {tax} of tax at your rate)", tax=about(t, action.tax))
         return (
             what,
             t(
@@ -244,10 +253,12 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
         if action.taxable:
             why = t(
                 "The {taxable} of earnings in it is taxable this year.",
-                taxable=t.money(action.taxable),
+                taxable=about(t, action.taxable),
             )
             if action.tax is not None:
-                why += " " + t("At your rate that is about {tax} of tax.", tax=t.money(action.tax))
+                why += " " + t(
+                    "At your rate that is about {tax} of tax.", tax=about(t, action.tax)
+                )
         return what, why
     if code is ActionCode.in_service_rollover_split:
         caution = t(
@@ -269,8 +280,8 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 "Roll out the {amount} after-tax balance: {basis} to a Roth IRA, {earnings} of "
                 "earnings to a traditional IRA",
                 amount=amount,
-                basis=t.money(action.amount - taxable),
-                earnings=t.money(taxable),
+                basis=whole(t, action.amount - taxable),
+                earnings=about(t, taxable),
             ),
             t("IRS Notice 2014-54 lets one withdrawal be split so nothing is taxed now.")
             + " "
@@ -343,15 +354,15 @@ def headline(t: Translator, a: Assessment) -> str:
         return t(
             "You can put {total} more into Roth accounts in {year}: {mega} through your 401(k) "
             "and {ira} through an IRA.",
-            total=t.money(mega + ira),
+            total=whole(t, mega + ira),
             year=year,
-            mega=t.money(mega),
-            ira=t.money(ira),
+            mega=whole(t, mega),
+            ira=whole(t, ira),
         )
     if mega or ira:
         return t(
             "You can put {total} more into your Roth in {year}.",
-            total=t.money(mega + ira),
+            total=whole(t, mega + ira),
             year=year,
         )
     if a.mega_backdoor is MegaBackdoor.unknown:
@@ -370,8 +381,8 @@ def result_text(
     steps = [(*action_text(t, action, a, s), action.sources) for action in a.actions]
     if first is not None:
         steps.insert(0, (*first, (a.limits.sources["elective_deferral_limit"],)))
-    for number, (what, why, sources) in enumerate(steps, 1):
-        parts.append(f"<b>{number}. {what}</b>\n{why}\n{source_line(t, sources)}")
+    for number, (what, why, _) in enumerate(steps, 1):
+        parts.append(f"<b>{number}. {what}</b>\n{why}")
     asks_after_tax = ActionCode.ask_hr_after_tax in a.codes
     asks_conversion = ActionCode.ask_hr_conversion in a.codes
     if asks_after_tax or asks_conversion:
@@ -380,6 +391,8 @@ def result_text(
             + "\n"
             + hr_question(t, asks_after_tax, asks_conversion)
         )
+    if steps:
+        parts.append(sources_block(t, [sources for _, _, sources in steps]))
     parts.append(t(DISCLAIMER))
     return "\n\n".join(parts)
 
@@ -428,9 +441,9 @@ def room_text(t: Translator, a: Assessment, paychecks: int | None) -> str | None
         return (
             t(
                 "So far: <b>{room}</b> of after-tax room in {year}, about {per} a paycheck.",
-                room=t.money(a.after_tax_room),
+                room=whole(t, a.after_tax_room),
                 year=a.limits.year,
-                per=t.money(a.after_tax_per_paycheck),
+                per=whole(t, a.after_tax_per_paycheck),
             )
             + " "
             + t.plural(
@@ -441,13 +454,14 @@ def room_text(t: Translator, a: Assessment, paychecks: int | None) -> str | None
         )
     return t(
         "So far: <b>{room}</b> of after-tax room in {year}.",
-        room=t.money(a.after_tax_room),
+        room=whole(t, a.after_tax_room),
         year=a.limits.year,
     )
 
 
 def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
-    """The 415(c) bucket: deferrals, employer, after-tax in, room, catch-up on top."""
+    """The 415(c) bucket: deferrals, employer, after-tax in, room; above the line the
+    catch-up, and any excess in a warning colour ("$X over")."""
     if a.annual_additions_limit is None or s.elective_deferrals is None:
         return None
     if a.annual_additions_limit <= 0:  # no pay, so no 415(c) room to draw
@@ -455,27 +469,66 @@ def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
     lim = a.limits
     counted, catch_up = a.counted_deferrals or ZERO, a.catch_up_used or ZERO
     employer = (s.employer_contributions or ZERO) + (a.employer_match or ZERO)
-    pieces = [
-        ("deferrals", t("Your deferrals"), counted),
-        ("employer", t("Employer money"), employer),
-        ("after_tax_in", t("After-tax so far"), s.after_tax_contributed or ZERO),
-        ("after_tax_room", t("After-tax room"), a.after_tax_room or ZERO),
-        ("catch_up", t("Catch-up"), catch_up),
-    ]
+    after_tax_in = s.after_tax_contributed or ZERO
+    over = a.excess_annual_additions or ZERO
+    below = [("deferrals", counted), ("employer", employer), ("after_tax_in", after_tax_in)]
+    names = {
+        "deferrals": t("Your deferrals"),
+        "employer": t("Employer money"),
+        "after_tax_in": t("After-tax so far"),
+        "after_tax_room": t("After-tax room"),
+        "catch_up": t("Catch-up"),
+        "excess": t("Over the limit"),
+    }
+    pieces = [*_under_the_line(below, over), ("after_tax_room", a.after_tax_room or ZERO)]
+    pieces += [("catch_up", catch_up), ("excess", over)]
     segments = tuple(
-        Segment(label=label, amount=amount, amount_text=t.money(amount), kind=kind)
-        for kind, label, amount in pieces
+        Segment(
+            label=names[kind],
+            amount=amount,
+            amount_text=t("{amount} over", amount=whole(t, amount))
+            if kind == "excess"
+            else whole(t, amount),
+            kind=kind,
+        )
+        for kind, amount in pieces
         if amount > 0
     )
     if not segments:
         return None
+    limit = a.annual_additions_limit
+    if limit < lim.annual_additions:  # 415(c)(1)(B): the lesser of the dollars and pay
+        limit_text = t("Limit: 100% of your pay, {amount}", amount=whole(t, limit))
+    else:
+        limit_text = t("Total limit {amount}", amount=whole(t, limit))
     return BucketChart(
         title=t("Your {year} 401(k)", year=lim.year),
         segments=segments,
-        limit=a.annual_additions_limit,
-        limit_text=t("Total limit {amount}", amount=t.money(a.annual_additions_limit)),
+        limit=limit,
+        limit_text=limit_text,
         footer=t("Source: {source}", source=short_title(lim.sources["annual_additions_limit"])),
     )
+
+
+def _under_the_line(below: list[tuple[str, Decimal]], over: Decimal) -> list[tuple[str, Decimal]]:
+    """The money under the 415(c) line: what is in, less the excess taken off the top
+    (after-tax first, then employer money, then deferrals)."""
+    kept: list[tuple[str, Decimal]] = []
+    for kind, amount in reversed(below):
+        cut = min(amount, over)
+        over -= cut
+        kept.append((kind, amount - cut))
+    return list(reversed(kept))
+
+
+def whole(t: Translator, amount: Decimal) -> str:
+    """Dollars without cents, rounded down: what can go in never shows more than it is."""
+    return t.money(amount.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def about(t: Translator, amount: Decimal) -> str:
+    """An estimate (a tax, a taxable part) in whole dollars, rounded to the nearest."""
+    return t.money(amount.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def limits_text(t: Translator, year: int) -> str:

@@ -56,7 +56,9 @@ def chart(
     return BucketChart(
         title=title,
         segments=tuple(
-            Segment(names[k], Decimal(amounts[k]), f"${amounts[k]:,}", k) for k in KINDS
+            Segment(names[k], Decimal(amounts[k]), f"${amounts[k]:,}", k)
+            for k in KINDS
+            if k in amounts
         ),
         limit=Decimal(limit),
         limit_text=f"415(c) limit ${limit:,}",
@@ -288,7 +290,9 @@ def test_label_boxes_never_intersect(
     assert_labels_fit(layout)
     nonzero = {
         k
-        for k, a in zip(KINDS, (deferrals, employer, after_tax_in, room, catch_up), strict=True)
+        for k, a in zip(
+            KINDS[:5], (deferrals, employer, after_tax_in, room, catch_up), strict=True
+        )
         if a
     }
     assert {label.kind for label in layout.labels} == nonzero | {"limit"}

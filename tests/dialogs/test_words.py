@@ -4,18 +4,21 @@ was checked, contacts people can reach, and setups that don't push HR into a che
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
 from bot.console import share_link
 from bot.memory import MemoryPlanBook
 from dialogs.carrier_texts import help_text
+from dialogs.charts import KIND_COLOURS, render_bucket_chart
 from dialogs.conversation import COMMANDS, new_session
 from dialogs.i18n import Translator
 from dialogs.plans import CuratedPlan, Services, contact_of
-from dialogs.replies import Choice
+from dialogs.replies import Choice, Outcome
 
 from .conftest import Chat, plain
 from .test_plan_profiles import HR_ID, chat_for, set_up_acme
@@ -212,3 +215,60 @@ def test_an_amount_that_reads_two_ways_is_asked_about() -> None:
     chat.send(Choice(data[1]))
     assert chat.session.answers.pay == Decimal(1500000)
     assert chat.session.state == "deferrals"
+
+
+# ---------------------------------------------------------------- results that fit a phone
+
+
+def _result(chat: Chat, *answers: str) -> Outcome:
+    chat.tap("after_tax", "yes")
+    chat.tap("conversion", "in_plan")
+    chat.tap("auto_convert", "no")
+    for answer in answers:
+        out = chat.type(answer)
+    assert chat.session.state == "done"
+    return out
+
+
+def test_sources_are_folded_and_numbered_like_the_steps() -> None:
+    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    out = _result(chat, "2026", "35", "200k", "max", "0", "50% of the first 6%", "0", "24", "0",
+                  "single", "pay", "0", "pay")  # fmt: skip
+    text = out.replies[-1].text
+    folded = text[text.index("<blockquote expandable>") : text.index("</blockquote>")]
+    assert "<b>Sources</b>" in folded
+    assert "1. <a href=" in folded
+    assert "IRS Notice 2025-67" in folded
+    before = text[: text.index("<blockquote expandable>")]
+    assert "href=" not in before  # the steps themselves carry no links
+    assert "Source: " not in text
+
+
+def test_amounts_are_whole_dollars_except_corrections() -> None:
+    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    # Room 72,000 - 24,500 - 6,000 - 10,000.50 = 31,499.50: shown as $31,499 (down).
+    out = _result(chat, "2026", "35", "200k", "max", "0", "50% of the first 6%", "10,000.50",
+                  "24", "0", "single", "pay", "0", "pay")  # fmt: skip
+    text = plain(out.replies[-1].text)
+    assert "Contribute $31,499 after-tax this year" in text
+    assert ".50" not in text
+
+
+def test_the_chart_names_a_pay_limit_and_marks_an_excess() -> None:
+    """Pay 40,000: 415(c) is 100% of pay. 10,000 employer + 35,000 after-tax already in =
+    45,000: $5,000 over, drawn above the line in the warning colour."""
+    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    out = _result(chat, "2026", "35", "40000", "0", "0", "10000", "35000", "24", "0",
+                  "single", "pay", "0", "pay")  # fmt: skip
+    chart = out.replies[-1].chart
+    assert chart is not None
+    assert chart.limit_text == "Limit: 100% of your pay, $40,000"
+    excess = [s for s in chart.segments if s.kind == "excess"]
+    assert [(s.amount, s.amount_text) for s in excess] == [(Decimal(5000), "$5,000 over")]
+    below = sum(s.amount for s in chart.segments if s.kind not in ("excess", "catch_up"))
+    assert below == Decimal(40000)  # what is under the line fills it exactly
+    png = render_bucket_chart(chart)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(1 << 16)
+    assert colours is not None
+    assert any(c == KIND_COLOURS["excess"] for _, c in colours)
