@@ -59,7 +59,16 @@ def sources_block(t: Translator, steps: list[tuple[Citation, ...]]) -> str:
 
 
 def hr_question(t: Translator, after_tax: bool, conversion: bool) -> str:
-    """The message to copy and send to HR, asking exactly what is unknown."""
+    """The message to copy and send to HR, asking exactly what is unknown; in Spanish,
+    the English one too (many US benefits teams work in English)."""
+    message = _hr_message(t, after_tax, conversion)
+    if t.lang == "en":
+        return message
+    english = _hr_message(Translator("en"), after_tax, conversion)
+    return message + "\n" + t("Or in English:") + "\n" + english
+
+
+def _hr_message(t: Translator, after_tax: bool, conversion: bool) -> str:
     lines = [t("Hi! I'm reviewing my 401(k) options. Could you tell me:")]
     if after_tax:
         lines.append(

@@ -272,3 +272,16 @@ def test_the_chart_names_a_pay_limit_and_marks_an_excess() -> None:
     colours = image.getcolors(1 << 16)
     assert colours is not None
     assert any(c == KIND_COLOURS["excess"] for _, c in colours)
+
+
+def test_the_hr_message_comes_in_english_too_for_spanish_speakers() -> None:
+    chat = Chat(new_session("es"), today=dt.date(2026, 11, 29))
+    out = chat.tap("after_tax", "unsure")
+    out = chat.tap("conversion", "unsure")
+    verdict = out.replies[0].text
+    assert verdict.count("<code>") == 2
+    assert "O en inglés:" in verdict
+    assert "Does our 401(k) plan accept after-tax (non-Roth) employee contributions" in verdict
+    english = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    english.tap("after_tax", "unsure")
+    assert english.tap("conversion", "unsure").replies[0].text.count("<code>") == 1
