@@ -58,13 +58,24 @@ def plain(text: str, bold: bool = False) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def parse_line(line: str, buttons: list[Button]) -> Event | None:
-    """A typed line as a dialog event: a button number, a /command, or an answer."""
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def tags(count: int, letters: bool) -> list[str]:
+    """What to type for each button: numbers, or letters where numbers are answers."""
+    return list(LETTERS[:count]) if letters else [str(n) for n in range(1, count + 1)]
+
+
+def parse_line(line: str, buttons: list[Button], letters: bool = False) -> Event | None:
+    """A typed line as a dialog event: a button's number (or letter, at a question
+    answered with a number, where "2" means 2), a /command, or an answer."""
     line = line.strip()
     if not line:
         return None
-    if line.isdigit() and 1 <= int(line) <= len(buttons) and len(line) <= 3:
-        return Choice(buttons[int(line) - 1].data)
+    typed = tags(len(buttons), letters)
+    key = line.lower() if letters else line
+    if key in typed:
+        return Choice(buttons[typed.index(key)].data)
     return read_message(line)
 
 
@@ -91,6 +102,7 @@ class Console:
         self.today = today
         self.session = new_session(lang)
         self.buttons: list[Button] = []
+        self.letters = False  # buttons are picked by letter: numbers are answers here
         self.charts = 0
         self.bold = out.isatty()
         self.book = book if book is not None else MemoryPlanBook()
@@ -100,7 +112,11 @@ class Console:
         print(plain(reply.text, self.bold), file=self.out)
         if reply.buttons:
             self.buttons = [b for row in reply.buttons for b in row]
-            options = "   ".join(f"[{n}] {b.label}" for n, b in enumerate(self.buttons, 1))
+            self.letters = reply.takes_number
+            shown = tags(len(self.buttons), self.letters)
+            options = "   ".join(
+                f"[{tag}] {b.label}" for tag, b in zip(shown, self.buttons, strict=True)
+            )
             print(f"  {options}", file=self.out)
         if reply.chart is not None:
             self.charts += 1
@@ -190,7 +206,7 @@ def _chat(
                 break
             if not interactive:
                 print(f"you> {line.rstrip()}", file=stdout)
-            event = parse_line(line, console.buttons)
+            event = parse_line(line, console.buttons, console.letters)
             if event is not None:
                 console.send(event)
     except KeyboardInterrupt:

@@ -26,8 +26,8 @@ MENU = {  # the command menu Telegram shows, in order
     "myplans": N_("HR: your plan links"),
 }
 BANNER = N_(
-    "megaroth in the terminal (no TELEGRAM_BOT_TOKEN set). Type a number to tap a button, "
-    "/help for commands, Ctrl-D to quit."
+    "megaroth in the terminal (no TELEGRAM_BOT_TOKEN set). Type what is in brackets to tap "
+    "a button ([1], or [a] where the answer is a number), /help for commands, Ctrl-D to quit."
 )
 GOODBYE = N_("Bye! Your answers are not kept in the terminal.")
 CHART_SAVED = N_("(chart saved to {path})")

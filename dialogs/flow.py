@@ -30,7 +30,10 @@ from dialogs.synonyms import match_synonym
 from rules import supported_years
 
 _AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
-SYMBOLS = ("max", "pay", "skip", "none", "all")  # button values kept as words, not numbers
+SYMBOLS = ("max", "pay", "skip", "none", "all")
+NUMERIC = frozenset(
+    {Kind.year, Kind.age, Kind.money, Kind.money_or_match, Kind.number, Kind.rate, Kind.percent}
+)  # answered by typing a number  # button values kept as words, not numbers
 MAX_TEXT_ANSWER = 200
 Rows = list[list[Button]]
 
@@ -291,7 +294,12 @@ def ask(turn: Turn, prefix: str = "") -> Reply:
     if session.history:
         rows.append([Button(t("« Back"), button_data("nav", "back", question.id))])
     rows += flow.closing(turn)
-    return Reply(text=prefix + text, buttons=tuple(tuple(r) for r in rows), asks=True)
+    return Reply(
+        text=prefix + text,
+        buttons=tuple(tuple(r) for r in rows),
+        asks=True,
+        takes_number=question.kind in NUMERIC,
+    )
 
 
 def overview(turn: Turn, prefix: str = "") -> Reply:
@@ -366,7 +374,14 @@ def which(turn: Turn, question: Question, candidates: tuple[Decimal, ...]) -> No
         (Button(label, button_data("a", question.id, str(amount))),)
         for label, amount in zip(shown, candidates, strict=False)
     )
-    turn.say(Reply(text=f"{text}\n\n{prompt(turn, question)}", buttons=buttons, asks=True))
+    turn.say(
+        Reply(
+            text=f"{text}\n\n{prompt(turn, question)}",
+            buttons=buttons,
+            asks=True,
+            takes_number=True,
+        )
+    )
 
 
 def tapped(turn: Turn, question_id: str, value: str) -> None:

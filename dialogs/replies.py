@@ -79,6 +79,8 @@ class Reply:
 
     `asks` marks the message that asks the current question (or shows the result): a
     typed answer's acknowledgement edits that message, never a menu or a /myplans card.
+    `takes_number` marks a question answered with a number, so a carrier that lets
+    people pick buttons by typing (the terminal) doesn't use numbers for that.
     """
 
     text: str
@@ -86,6 +88,7 @@ class Reply:
     chart: BucketChart | None = None
     qr: str | None = None
     asks: bool = False
+    takes_number: bool = False
 
 
 @dataclass(slots=True)

@@ -33,10 +33,19 @@ def test_lines_become_events() -> None:
     assert parse_line("150k", buttons) == Typed("150k")
 
 
+def test_at_a_question_answered_with_a_number_letters_pick_the_buttons() -> None:
+    """'2' at the paychecks question means 2 paychecks, never the second button."""
+    buttons = [Button("3 (biweekly pay, from today)", "v1:a:paychecks:3")]
+    assert parse_line("2", buttons, letters=True) == Typed("2")
+    assert parse_line("a", buttons, letters=True) == Choice("v1:a:paychecks:3")
+    assert parse_line("A", buttons, letters=True) == Choice("v1:a:paychecks:3")
+    assert parse_line("b", buttons, letters=True) == Typed("b")
+
+
 def test_whole_conversation_piped(tmp_path: Path) -> None:
     script = "\n".join(
-        ["1", "1", "2", "1", "35", "200k", "1", "1", "50% of the first 6%", "1", "24",
-         "1", "1", "1", "1", "1"]
+        ["1", "1", "2", "a", "35", "200k", "a", "a", "50% of the first 6%", "a", "24",
+         "a", "1", "a", "a", "a"]
     )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
     env.update(MEGAROTH_CHART_DIR=str(tmp_path), LANG="en_US.UTF-8")
