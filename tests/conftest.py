@@ -1,4 +1,12 @@
-"""Shared test setup: an environment stripped of the bot's settings for every test."""
+"""Shared test setup: an environment stripped of the bot's settings for every test, and
+property tests that run the same examples every time.
+
+Hypothesis draws examples at random by default, so a property could pass in one CI run
+and fail in the next on an example it had never tried: a flaky suite. The "ci" profile
+(the default) derives each test's examples from its name (derandomize) and keeps no
+example database, so every run tries the same ones; `HYPOTHESIS_PROFILE=explore pytest`
+draws fresh examples, to hunt for new failures before pinning them as cases.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +14,13 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.e2e.stub_server import NetworkTripwire, StubServer
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

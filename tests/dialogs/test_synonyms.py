@@ -416,9 +416,9 @@ def _check_result(question: str, text: str, lang: str) -> None:
         assert result in {str(THIS_YEAR + d) for d in (-1, 0, 1)}
         return
     assert result in {o.value for o in QUESTIONS[question].options}
-    assert key(text) in {key(p) for _, _, p in _phrases(question)} or (
-        question in UNSURE_MEANS and result == UNSURE_MEANS[question]
-    )
+    if question in UNSURE_MEANS and result == UNSURE_MEANS[question]:
+        return  # whatever parse_yes_no reads as not sure ("?" has no words to key)
+    assert key(text) in {key(p) for _, _, p in _phrases(question)}
 
 
 def test_money_values_are_amounts() -> None:
