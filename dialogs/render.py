@@ -6,6 +6,7 @@ by Babel for the locale; anything that comes from data or from a person is escap
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from html import escape
 
@@ -30,29 +31,47 @@ DISCLAIMER = N_(
 )
 
 
-def short_title(citation: Citation) -> str:
-    """A source's name short enough for a phone line.
+# A source's kind and number, read from its title (the data files keep the full English
+# title): each becomes a short name in the person's language.
+_SOURCE_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"IRS Notice (?P<n>\d{4}-\d+)"), N_("IRS Notice {n}")),
+    (re.compile(r"IRS Publication (?P<n>[\w-]+)"), N_("IRS Publication {n}")),
+    (re.compile(r"IRS Instructions for Form (?P<n>\w+)"), N_("Instructions for Form {n}")),
+    (re.compile(r"26 U\.S\. Code (?P<n>§ [^\s:]+(?: and § \d+)?)"), N_("26 U.S. Code {n}")),
+    (re.compile(r"26 CFR (?P<n>§ [^\s:]+)"), N_("26 CFR {n}")),
+    (re.compile(r"SECURE 2\.0 Act of 2022 (?P<n>§ \d+)"), N_("SECURE 2.0 Act of 2022, {n}")),
+    (re.compile(r"Treasury Decision (?P<n>\d+)"), N_("Treasury Decision {n}")),
+)
 
-    'IRS Notice 2025-67 (IR-2025-111): 2026 ...' -> 'IRS Notice 2025-67';
-    '26 U.S. Code § 415(c) - Limitation ...' -> '26 U.S. Code § 415(c)'.
-    """
-    title = citation.title.split(" - ")[0]
-    if title.startswith("IRS Notice"):
-        return title.split(" (")[0].split(": ")[0]
-    return title.split(", ")[0]
+
+def source_name(t: Translator, citation: Citation) -> str:
+    """A source's name short enough for a phone line, in the person's language:
+    'IRS Notice 2025-67 (IR-2025-111): 2026 ...' -> 'IRS Notice 2025-67' / 'Aviso del
+    IRS 2025-67'; '26 U.S. Code § 415(c) - Limitation ...' -> '26 U.S. Code § 415(c)'.
+    An IRS web page keeps its (English) title in English; in Spanish it is named as an
+    IRS page in English."""
+    for pattern, name in _SOURCE_NAMES:
+        found = pattern.match(citation.title)
+        if found is not None:
+            return t(name, n=found["n"])
+    if t.lang != "en":
+        return t("IRS web page")
+    return citation.title.split(" - ")[0]
 
 
-def links(sources: tuple[Citation, ...]) -> str:
+def links(t: Translator, sources: tuple[Citation, ...]) -> str:
     unique = dict.fromkeys(sources)  # one link per source, in order
     return ", ".join(
-        f'<a href="{escape(s.href, quote=True)}">{escape(short_title(s))}</a>' for s in unique
+        f'<a href="{escape(s.href, quote=True)}">{escape(source_name(t, s))}</a>' for s in unique
     )
 
 
 def sources_block(t: Translator, steps: list[tuple[Citation, ...]]) -> str:
     """Every step's sources, numbered like the steps, folded away (Telegram's expandable
     blockquote): one tap shows them, and the advice fits a phone screen without them."""
-    lines = [f"{number}. {links(sources)}" for number, sources in enumerate(steps, 1) if sources]
+    lines = [
+        f"{number}. {links(t, sources)}" for number, sources in enumerate(steps, 1) if sources
+    ]
     return (
         "<blockquote expandable><b>" + t("Sources") + "</b>\n" + "\n".join(lines) + "</blockquote>"
     )
@@ -209,6 +228,14 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
     if code is ActionCode.pro_rata_warning:
         if action.fraction is None or action.taxable is None:
             what = t("Your pre-tax IRA would make part of a backdoor conversion taxable")
+        elif action.tax is not None:
+            what = t(
+                "Your pre-tax IRA makes {percent} of a backdoor conversion taxable (about "
+                "{taxable}, so about {tax} of tax at your rate)",
+                percent=t.percent(action.fraction),
+                taxable=about(t, action.taxable),
+                tax=about(t, action.tax),
+            )
         else:
             what = t(
                 "Your pre-tax IRA makes {percent} of a backdoor conversion taxable (about "
@@ -216,8 +243,6 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 percent=t.percent(action.fraction),
                 taxable=about(t, action.taxable),
             )
-            if action.tax is not None:
-                what += " " + t("(about {tax} of tax at your rate)", tax=about(t, action.tax))
         return (
             what,
             t(
@@ -515,7 +540,7 @@ def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
         segments=segments,
         limit=limit,
         limit_text=limit_text,
-        footer=t("Source: {source}", source=short_title(lim.sources["annual_additions_limit"])),
+        footer=t("Source: {source}", source=source_name(t, lim.sources["annual_additions_limit"])),
     )
 
 
@@ -547,7 +572,7 @@ def limits_text(t: Translator, year: int) -> str:
 
     def row(label: str, value: str, key: str) -> str:
         source = src[key]
-        link = f'<a href="{escape(source.href, quote=True)}">{escape(short_title(source))}</a>'
+        link = f'<a href="{escape(source.href, quote=True)}">{escape(source_name(t, source))}</a>'
         return f"{label}: <b>{value}</b> ({link})"
 
     single = lim.roth_ira_phaseout[FilingStatus.single]

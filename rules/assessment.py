@@ -49,6 +49,19 @@ def payroll_spans(
     return PayrollSpans._make([Span(min(col), max(col)) for col in zip(*figures, strict=True)])
 
 
+def _known_additions(s: Situation, payroll: PayrollSpans | None) -> Decimal | None:
+    """Employer money (the match at today's deferrals) and after-tax money so far, when
+    both are known: the other annual additions beside the deferrals."""
+    if s.after_tax_contributed is None or s.employer_contributions is None:
+        return None
+    match = ZERO
+    if s.match_tiers is not None:
+        if payroll is None or payroll.match.value is None:
+            return None
+        match = payroll.match.value
+    return s.employer_contributions + match + s.after_tax_contributed
+
+
 def excess_deferrals_span(s: Situation, limits: Limits) -> Span | None:
     """402(g): deferrals here and elsewhere above the person's limit (pay not needed).
 
@@ -272,10 +285,11 @@ def assess(situation: Situation) -> Assessment:
 
     priced = s.match_tiers is not None and payroll is not None
     counted = catch_up_used = None
-    if s.elective_deferrals is not None:
-        counted = c.counted_deferrals(limits, s.elective_deferrals)
-        if catch_up is not None:
-            catch_up_used = min(s.elective_deferrals - counted, catch_up)
+    others = _known_additions(s, payroll)
+    deferred = s.elective_deferrals
+    if deferred is not None and pay is not None and catch_up is not None and others is not None:
+        catch_up_used = c.catch_ups_of(limits, pay, deferred, others, catch_up)
+        counted = min(deferred, limits.elective_deferral + catch_up) - catch_up_used
     return Assessment(
         limits=limits,
         deferral_limit=deferral_limit,

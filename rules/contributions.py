@@ -283,9 +283,24 @@ def excess_annual_additions(
     cap = annual_additions_cap(limits, compensation)
     deferrals = min(elective_deferrals, limits.elective_deferral + catch_up)
     others = employer_contributions + after_tax_contributed
-    overflow = max(deferrals - limits.elective_deferral, deferrals + others - cap, ZERO)
-    catch_ups = min(catch_up, deferrals, overflow)
+    catch_ups = catch_ups_of(limits, compensation, deferrals, others, catch_up)
     return max(ZERO, deferrals - catch_ups + others - cap)
+
+
+def catch_ups_of(
+    limits: Limits,
+    compensation: Decimal,
+    elective_deferrals: Decimal,
+    other_additions: Decimal,
+    catch_up: Decimal,
+) -> Decimal:
+    """414(v), Reg. 1.414(v)-1(b)(1)(i): the deferrals that are catch-ups: those over
+    402(g) or over what 415(c) leaves beside the other annual additions, up to the
+    catch-up limit. They are not annual additions."""
+    cap = annual_additions_cap(limits, compensation)
+    deferrals = min(elective_deferrals, limits.elective_deferral + catch_up)
+    overflow = max(deferrals - limits.elective_deferral, deferrals + other_additions - cap, ZERO)
+    return min(catch_up, deferrals, overflow)
 
 
 def employer_match(

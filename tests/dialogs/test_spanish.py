@@ -59,6 +59,7 @@ ALLOWED_ENGLISH = {
     "QR": "'código QR' is how Spanish names it",
     "Ctrl-D": "a key on the keyboard (the terminal's banner)",
     "Acme": "the example company's name",
+    "SECURE": "the law's name (Ley SECURE 2.0), as Spanish press and the IRS cite it",
 }
 _ALLOWED = {word.lower() for word in ALLOWED_ENGLISH}
 

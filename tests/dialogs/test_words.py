@@ -18,6 +18,7 @@ from dialogs.charts import KIND_COLOURS, render_bucket_chart
 from dialogs.conversation import COMMANDS, new_session
 from dialogs.i18n import Translator
 from dialogs.plans import CuratedPlan, Services, contact_of
+from dialogs.render import limits_text
 from dialogs.replies import Choice, Outcome
 
 from .conftest import Chat, plain
@@ -285,3 +286,45 @@ def test_the_hr_message_comes_in_english_too_for_spanish_speakers() -> None:
     english = Chat(new_session("en"), today=dt.date(2026, 11, 29))
     english.tap("after_tax", "unsure")
     assert english.tap("conversion", "unsure").replies[0].text.count("<code>") == 1
+
+
+def test_source_names_are_in_the_persons_language() -> None:
+    chat = Chat(new_session("es"), today=dt.date(2026, 11, 29))
+    out = _result(chat, "2026", "35", "200k", "max", "0", "50% del primer 6%", "0", "24", "0",
+                  "soltero", "pay", "0", "pay")  # fmt: skip
+    text = out.replies[-1].text
+    assert "Aviso 2025-67 del IRS" in text
+    assert "Código de Impuestos Internos § 415(c)" in text
+    assert "IRS Notice" not in text
+    assert "U.S. Code" not in text
+    assert out.replies[-1].chart is not None
+    assert out.replies[-1].chart.footer == "Fuente: Aviso 2025-67 del IRS"
+    english = limits_text(Translator("en"), 2026)
+    assert ">IRS Notice 2025-67</a>" in english
+    assert "(P.L." not in english  # no name cut inside its parenthesis
+
+
+def test_deferrals_past_what_415c_leaves_show_as_catch_up() -> None:
+    """61 in 2026, pay 400,000, employer 10,000, after-tax 50,000 already in, 40,000
+    planned: the most is 72,000 + 11,250 - 10,000 - 50,000 = 23,250 (the dialog says to
+    lower the plan to it). Of that, 72,000 - 60,000 = 12,000 counts in 415(c) and the
+    other 11,250 are catch-ups (Reg. 1.414(v)-1(b)(1)(i)), drawn above the line."""
+    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    out = _result(chat, "2026", "61", "400000", "40000", "0", "10000", "50000", "24", "0",
+                  "single", "pay", "0", "pay")  # fmt: skip
+    chart = out.replies[-1].chart
+    assert chart is not None
+    amounts = {s.kind: s.amount for s in chart.segments}
+    assert amounts == {
+        "deferrals": Decimal(12000), "employer": Decimal(10000),
+        "after_tax_in": Decimal(50000), "catch_up": Decimal(11250),
+    }  # fmt: skip
+    assert "Set your 401(k) deferrals for 2026 to $23,250 in total, not $40,000" in plain(
+        out.replies[-1].text
+    )
+
+
+def test_spanish_in_service_in_the_words_the_question_uses() -> None:
+    chat = _at(Chat(new_session("es"), today=dt.date(2026, 11, 29)), "conversion")
+    chat.type("reinvertirlo en una IRA Roth")
+    assert chat.session.answers.conversion == "in_service"
