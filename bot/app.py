@@ -44,7 +44,7 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 from telegram.warnings import PTBUserWarning
 
-from bot.config import Settings
+from bot.config import Settings, today_in
 from bot.ops import Housekeeping, Metrics, configure_logging, startup_line
 from bot.store import ConversationStore, StoreError, open_store
 from bot.transport import AiohttpRequest
@@ -229,7 +229,7 @@ class MegarothBot:
         self.store = store
         self.metrics = metrics or Metrics()
         self.housekeeping: Housekeeping | None = None
-        self.today = today or (lambda: dt.datetime.now(dt.UTC).date())
+        self.today = today or today_in
         self.admin_ids = admin_ids  # who may set up plan profiles (empty: anyone)
         self.retention_days = retention_days
 
@@ -523,8 +523,8 @@ def build_application(
     assert settings.token is not None
     metrics = Metrics()
     megaroth = MegarothBot(
-        store, admin_ids=settings.admin_ids, retention_days=settings.retention_days,
-        metrics=metrics,
+        store, today=settings.today, admin_ids=settings.admin_ids,
+        retention_days=settings.retention_days, metrics=metrics,
     )  # fmt: skip
     megaroth.housekeeping = Housekeeping(settings, store, metrics)
     builder = (

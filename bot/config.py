@@ -7,8 +7,10 @@ error message.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AliasChoices,
@@ -22,6 +24,17 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+DEFAULT_TIMEZONE = "America/New_York"
+
+
+def today_in(zone: str = DEFAULT_TIMEZONE, now: dt.datetime | None = None) -> dt.date:
+    """Today's date where people plan their year (US time by default, not UTC: at
+    7:30 pm on December 31 in New York it is still that year). `now` is the wall clock
+    unless a test gives a moment (aware)."""
+    moment = dt.datetime.now(dt.UTC) if now is None else now
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 class Settings(BaseSettings):
@@ -45,6 +58,7 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    timezone: str = DEFAULT_TIMEZONE  # whose calendar "today" is (a tax year's last day)
     chart_dir: Path | None = None  # the terminal's charts; None: a private temporary folder
     bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     plans_file: Path | None = None
@@ -76,6 +90,18 @@ class Settings(BaseSettings):
         if not all(part.isdigit() for part in ids):
             raise ValueError("must be Telegram user ids, like 123456789,987654321")
         return frozenset(int(part) for part in ids)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone, like America/New_York") from None
+        return zone
+
+    def today(self) -> dt.date:
+        return today_in(self.timezone)
 
     @field_validator("bot_username", mode="before")
     @classmethod

@@ -192,7 +192,8 @@ def _chat(
         retention_days=settings.retention_days if settings is not None else 30,
         ephemeral_plans=True,
     )
-    console = Console(stdout, chart_dir, dt.datetime.now(dt.UTC).date(), lang, services, book)
+    today = (settings or Settings(_env_file=None)).today()
+    console = Console(stdout, chart_dir, today, lang, services, book)
     interactive = stdin.isatty()
     print(console.t(BANNER) + "\n", file=stdout)
     console.send(Command("start"))

@@ -112,9 +112,11 @@ def no_balance(a: Answers) -> bool:
     return nothing_to_convert(a) or not a.balance
 
 
-def no_taxable_earnings(a: Answers) -> bool:
-    """A tax rate only prices taxable earnings on a conversion."""
-    return no_balance(a) or not a.earnings
+def nothing_taxable(a: Answers) -> bool:
+    """A tax rate only prices what a conversion makes taxable: earnings in the plan's
+    after-tax money, or the pre-tax part of a traditional IRA beside a backdoor."""
+    pretax_ira = (a.ira_balance or 0) > (a.ira_basis or 0)
+    return (no_balance(a) or not a.earnings) and not pretax_ira
 
 
 CHECK: tuple[Question, ...] = (
@@ -365,7 +367,7 @@ CHECK: tuple[Question, ...] = (
             Option("0.35", "35%"),
             Option("skip", N_("Skip")),
         ),
-        skip=no_taxable_earnings,
+        skip=nothing_taxable,
     ),
 )
 
@@ -386,7 +388,8 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
     def given(name: str) -> Any:
         return getattr(a, name) if counts[name] else None
 
-    employer, tiers = employer_money(a, limits_for(year))
+    limits = limits_for(year)
+    employer, tiers = employer_money(a, limits)
     balance, earnings = given("balance"), given("earnings")
     basis = None
     if balance == 0:
@@ -418,29 +421,44 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
         remaining_paychecks=given("paychecks"),
         as_of=as_of,
     )
-    deferrals = planned_deferrals(a, year, base)
-    if deferrals is not None and year_open(year, as_of):
-        most = core_max(base)
-        if most is not None and deferrals > most:
-            deferrals = most  # a plan over the limit: the advice sets the election to it
+    wanted = a.deferrals == "max" or (a.deferrals is not None and year_open(year, as_of))
+    most = core_max(base) if wanted else None  # one core call, reused below
+    deferrals = planned_deferrals(a, year, most)
+    if deferrals is not None and a.pay is not None:
+        deferrals = min(deferrals, a.pay)  # no one defers more than they are paid
+    if deferrals is not None and year_open(year, as_of) and most is not None:
+        deferrals = min(deferrals, most)  # a plan over the limit: the advice sets it to it
     roth = None
     if deferrals is not None:
         part = a.roth_part if counts["roth_part"] else Decimal(0)  # moot: either way
         roth = deferrals if part == "all" else None if part is None else min(part, deferrals)
+        if roth is not None and roth_catch_up(a, year):  # 414(v)(7): the catch-up is Roth
+            roth = max(roth, min(deferrals, max(Decimal(0), deferrals - limits.elective_deferral)))
     magi = a.magi
     if magi == "pay":  # AGI leaves out pre-tax deferrals
         known = roth is not None and deferrals is not None and a.pay is not None
-        magi = a.pay - (deferrals - roth) if known else None  # type: ignore[operator]
+        magi = max(Decimal(0), a.pay - (deferrals - roth)) if known else None  # type: ignore[operator]
     return Situation(
         **{**dict(base), "elective_deferrals": deferrals, "roth_deferrals": roth, "magi": magi}
     )
 
 
-def planned_deferrals(a: Answers, year: int, base: Situation | None = None) -> Decimal | None:
-    """The deferral answer in dollars, "the maximum" as the core works it out."""
+def roth_catch_up(a: Answers, year: int) -> bool:
+    """414(v)(7): last year's pay over the year's threshold makes catch-ups Roth."""
+    threshold = limits_for(year).roth_catch_up_wage_threshold
+    prior = a.pay if a.prior_pay == "pay" else a.prior_pay
+    age = age_in(a, year)
+    limits = limits_for(year)
+    if threshold is None or prior is None or age is None or age < limits.catch_up_age:
+        return False
+    return prior > threshold
+
+
+def planned_deferrals(a: Answers, year: int, most: Decimal | None = None) -> Decimal | None:
+    """The deferral answer in dollars: "the maximum" is `most`, what the core says can go
+    in (worked out here when not given), or the dollar limits while it can't say."""
     if a.deferrals != "max":
         return a.deferrals
-    if base is None:
-        base = to_situation(a.model_copy(update={"deferrals": Decimal(0)}), year)
-    most = core_max(base)
+    if most is None:
+        most = core_max(to_situation(a.model_copy(update={"deferrals": Decimal(0)}), year))
     return most if most is not None else dollar_max(a, year)

@@ -1,7 +1,8 @@
 """A PNG chart of one person's year in their 401(k)'s 415(c) "bucket", for a phone.
 
 One stacked vertical bar (the bucket) holds the year's money bottom to top: elective
-deferrals, employer money, after-tax money already in, the after-tax room still open, and
+deferrals (and the raise the advice asks for), employer money, after-tax money already
+in, the after-tax room still open, and
 on top, above the 415(c) line, any age catch-up and any excess over the limit (in a
 warning colour). A horizontal line marks the 415(c) limit.
 Labels sit to the right of the bar, pushed apart so they never overlap, each tied to its
@@ -59,7 +60,7 @@ __all__ = [
 RGB = tuple[int, int, int]
 
 KINDS: Final = (
-    "deferrals", "employer", "after_tax_in", "after_tax_room", "catch_up", "excess"
+    "deferrals", "employer", "after_tax_in", "after_tax_room", "catch_up", "excess", "raise"
 )  # fmt: skip
 ABOVE: Final = frozenset({"catch_up", "excess"})  # drawn above the 415(c) line
 
@@ -73,6 +74,7 @@ KIND_COLOURS: Final[dict[str, RGB]] = {
     "after_tax_room": (240, 228, 66),  # yellow
     "catch_up": (204, 121, 167),  # reddish purple
     "excess": (213, 94, 0),  # vermillion: money over the limit, to correct
+    "raise": (166, 206, 227),  # light blue: the deferrals the advice adds
 }
 ROOM_HATCH: Final[RGB] = (230, 159, 0)  # orange
 ROOM_OUTLINE: Final[RGB] = (40, 40, 40)

@@ -42,7 +42,14 @@ from dialogs.replies import (
     read_button,
 )
 from dialogs.session import Profile, Session
-from rules import Assessment, Situation, assess, mega_backdoor_status, supported_years
+from rules import (
+    ActionCode,
+    Assessment,
+    Situation,
+    assess,
+    mega_backdoor_status,
+    supported_years,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,8 +87,9 @@ def result_reply(turn: Turn, prefix: str = "") -> Reply:
     """The full answer, with the chart and the ways to change it."""
     t = turn.t
     situation, assessment = assessment_of(turn.session, turn.today)
+    notes = match_caution(turn, assessment)
     return Reply(
-        text=prefix + result_text(t, assessment, situation, planned_step(turn, situation)),
+        text=prefix + result_text(t, assessment, situation, planned_step(turn, situation), notes),
         buttons=(
             (
                 Button(t("Change an answer"), button_data("nav", "summary")),
@@ -96,6 +104,8 @@ def result_reply(turn: Turn, prefix: str = "") -> Reply:
 def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
     """A plan to defer more than the year allows: the first step lowers it (the core was
     given the most that can be deferred)."""
+    if not isinstance(turn.session.answers.deferrals, Decimal):
+        return None  # "the maximum" (or nothing yet) is never over the limit
     planned = planned_deferrals(turn.session.answers, situation.tax_year)
     kept = situation.elective_deferrals
     if planned is None or kept is None or planned <= kept:
@@ -111,6 +121,24 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
         t(
             "That is the most you can defer this year; more would be an excess deferral, "
             "taxed twice. Lower your payroll election before it goes in."
+        ),
+    )
+
+
+def match_caution(turn: Turn, assessment: Assessment) -> tuple[str, ...]:
+    """Employer money given in dollars beside a raise: if it is a match, the raise draws
+    more of it than the room counts, so the person is told how to let the core price it."""
+    employer = turn.session.answers.employer
+    raising = ActionCode.max_elective_deferrals in assessment.codes
+    if not (isinstance(employer, Decimal) and employer > 0 and raising):
+        return ()
+    t = turn.t
+    return (
+        t(
+            "This counts {amount} from your employer whatever you defer. If it is a match "
+            "that grows when you raise your deferrals, give its formula instead (/summary, "
+            "then the employer's money): the room then allows for the larger match.",
+            amount=t.money(employer),
         ),
     )
 
@@ -202,8 +230,14 @@ def reconcile(turn: Turn, question: Question, value: object) -> None:
                 N_("The Roth part can't be more than your deferrals of {amount}."),
                 amount=t.money(deferrals),
             )
-    if question.id == "balance" and value == 0:
-        a.earnings = None  # nothing left unconverted: no earnings in it
+    if question.id == "balance" and (
+        value == 0 or (a.earnings is not None and value < a.earnings)
+    ):
+        a.earnings = None  # none left, or fewer than kept: asked again if they count
+    if question.id == "ira_balance" and a.ira_basis is not None and value < a.ira_basis:
+        a.ira_basis = None  # a basis over the new balance can't stand: asked again
+    if question.id == "pay" and isinstance(a.deferrals, Decimal) and value < a.deferrals:
+        a.deferrals = None  # deferrals over the new pay can't stand: asked again
 
 
 def summary_head(turn: Turn) -> list[str]:

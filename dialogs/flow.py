@@ -27,7 +27,7 @@ from dialogs.plans import Services, contact_of
 from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Outcome, Reply, button_data
 from dialogs.session import Answers, Born, MatchFormula, Session
 from dialogs.synonyms import match_synonym
-from rules import supported_years
+from rules import MAX_MONEY, supported_years
 
 _AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
 SYMBOLS = ("max", "pay", "skip", "none", "all")
@@ -213,13 +213,14 @@ def answer_label(
     """How an answer reads back in the overview and in the acknowledgement."""
     if question.kind in (Kind.text, Kind.contact):  # a plan called "max" is just a name
         return escape(str(value))
-    for option in question.options:
-        if option.value == str(value) and question.kind is not Kind.money:
-            return t(option.label)
     if value == "max" and isinstance(answers, Answers):
         amount = planned_deferrals(answers, year)
         label = t("The maximum")
         return label if amount is None else f"{label} ({t.money(amount)})"
+    symbol = isinstance(value, str) and value in SYMBOLS
+    for option in question.options:
+        if option.value == str(value) and (question.kind is not Kind.money or symbol):
+            return t(option.label)  # a symbol reads as its own button ("About the same")
     if value == "pay":
         return t("About my pay")
     if value == "skip":
@@ -531,7 +532,8 @@ def tapped_value(question: Question, value: str) -> object | None:
         count = int(value)  # paycheck buttons depend on the pay frequency
         return count if question.extra["low"] <= count <= question.extra["high"] else None
     if question.kind in (Kind.money, Kind.money_or_match) and _AMOUNT.fullmatch(value):
-        return Decimal(value)  # one reading of an amount typed two ways (see `which`)
+        amount = Decimal(value)  # one reading of an amount typed two ways (see `which`)
+        return amount if amount <= MAX_MONEY else None
     if value not in {o.value for o in question.options}:
         return None
     return option_value(question, value)

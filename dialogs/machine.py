@@ -133,6 +133,21 @@ def pop_history(event: EventData) -> None:
     _turn().session.history.pop()
 
 
+def drop_moot_history(event: EventData) -> None:
+    """Before `back`: forget places a later answer made moot (a question now skipped)
+    or the one the person is at, so Back never lands on a question that doesn't count."""
+    turn = _turn()
+    history, flow = turn.session.history, turn.flow
+    while history and (
+        history[-1] == turn.session.state
+        or (
+            history[-1] in flow.by_id
+            and not engine.is_active(flow.by_id[history[-1]], turn.answers)
+        )
+    ):
+        history.pop()
+
+
 def push_history(event: EventData) -> None:
     """`edit`: remember where the person was, so Back returns there."""
     session = _turn().session
@@ -201,9 +216,15 @@ def enter_question(event: EventData) -> None:
 
 
 def enter_end(event: EventData) -> None:
-    """Entering a flow's end: arriving there moving forward, or coming back to it."""
+    """Entering a flow's end: arriving there moving forward, or coming back to it. The
+    check's result needs every question that counts: an edit, a Back or an older
+    catalog can come here with one still open, and then the check resumes at it."""
     turn = _turn()
     if event.event.name in SILENT and turn.left_setup:
+        return
+    if turn.flow.name == "check" and engine.first_needed(turn.flow, turn.answers) != DONE:
+        model: Any = event.model
+        model.show_result()  # queued: back to the top, then forward to the one still needed
         return
     if event.event.name in FORWARD:
         turn.flow.arrive(turn)
@@ -261,8 +282,8 @@ def machine_config(check: Flow, setup: Flow, save: Callable[[EventData], None]) 
         own = list(dialog.states)
         transitions += _chain(dialog)
         transitions += [
-            {"trigger": "back", "source": own, "dest": s, "conditions": came_from(s),
-             "before": pop_history}
+            {"trigger": "back", "source": own, "dest": s, "prepare": drop_moot_history,
+             "conditions": came_from(s), "before": pop_history}
             for s in own
         ]  # fmt: skip
         transitions += [
@@ -334,6 +355,14 @@ class DialogMachine:
         resumes at its first question still needed."""
         session = turn.session
         states = self.flow_of(session).states
+        if session.state == DONE and session.setup is None:
+            needed = engine.first_needed(self.check, session.answers)
+            if needed != DONE:  # an older catalog's result, before a question it lacked
+                token = _TURN.set(turn)
+                try:
+                    self._machine.set_state(needed, model=self.cursor)
+                finally:
+                    _TURN.reset(token)
         if session.state in states:
             if any(s not in states for s in session.history):
                 session.history = [s for s in session.history if s in states]

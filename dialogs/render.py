@@ -157,13 +157,24 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
     amount = amount_text(t, action)
     if code is ActionCode.excess_contribution:
         if action.rule == "402(g)":
-            return (
-                t("Fix an excess: {amount} of deferrals over your limit", amount=amount),
-                t(
+            deadline = action.deadline or lim.excess_deferral_deadline
+            if s.as_of is not None and s.as_of > deadline:
+                why = t(
+                    "The deadline for a refund that keeps it taxed once was {date}: now the "
+                    "excess is taxed for {year} and again when it comes out. Ask the plan to "
+                    "pay it out anyway, and a tax professional about amending {year}.",
+                    date=t.date(deadline),
+                    year=lim.year,
+                )
+            else:
+                why = t(
                     "Ask the plan to refund the excess and its earnings by {date}; otherwise "
                     "it is taxed twice.",
-                    date=t.date(action.deadline or lim.excess_deferral_deadline),
-                ),
+                    date=t.date(deadline),
+                )
+            return (
+                t("Fix an excess: {amount} of deferrals over your limit", amount=amount),
+                why,
             )
         return (
             t("Fix an excess: {amount} over the 415(c) total limit", amount=amount),
@@ -200,8 +211,13 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
     if code is ActionCode.contribute_roth_ira:
         status = s.filing_status or FilingStatus.single
         start, end = lim.roth_ira_phaseout[status]
+        what = (
+            t("Contribute {amount} directly to a Roth IRA", amount=amount)
+            if amount
+            else t("Contribute directly to a Roth IRA, up to your limit")
+        )
         return (
-            t("Contribute {amount} directly to a Roth IRA", amount=amount),
+            what,
             t(
                 "Your income allows it: for your filing status the limit phases out between "
                 "{start} and {end} of modified AGI. The deadline is {date}.",
@@ -217,14 +233,19 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
         )
         if action.fraction == ZERO:
             why += " " + t("With no pre-tax IRA money, the conversion is tax-free.")
-        return (
+        what = (
             t(
                 "Backdoor Roth: put {amount} in a traditional IRA (nondeductible), then convert "
                 "it to Roth",
                 amount=amount,
-            ),
-            why,
+            )
+            if amount
+            else t(
+                "Backdoor Roth: put what your IRA limit allows in a traditional IRA "
+                "(nondeductible), then convert it to Roth"
+            )
         )
+        return what, why
     if code is ActionCode.pro_rata_warning:
         if action.fraction is None or action.taxable is None:
             what = t("Your pre-tax IRA would make part of a backdoor conversion taxable")
@@ -405,11 +426,16 @@ def headline(t: Translator, a: Assessment) -> str:
 
 
 def result_text(
-    t: Translator, a: Assessment, s: Situation, first: tuple[str, str] | None = None
+    t: Translator,
+    a: Assessment,
+    s: Situation,
+    first: tuple[str, str] | None = None,
+    notes: tuple[str, ...] = (),
 ) -> str:
     """The full answer: headline, numbered actions with why and source, HR message.
 
-    `first` is a step of the dialog's own before the core's (a plan to lower).
+    `first` is a step of the dialog's own before the core's (a plan to lower); `notes`
+    are cautions of the dialog's own, after the steps.
     """
     parts = [f"<b>{escape(headline(t, a))}</b>"]
     steps = [(*action_text(t, action, a, s), action.sources) for action in a.actions]
@@ -425,6 +451,7 @@ def result_text(
             + "\n"
             + hr_question(t, asks_after_tax, asks_conversion)
         )
+    parts += [f"<i>{note}</i>" for note in notes]
     if steps:
         parts.append(sources_block(t, [sources for _, _, sources in steps]))
     parts.append(t(DISCLAIMER))
@@ -502,12 +529,23 @@ def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
         return None
     lim = a.limits
     counted, catch_up = a.counted_deferrals or ZERO, a.catch_up_used or ZERO
-    employer = (s.employer_contributions or ZERO) + (a.employer_match or ZERO)
+    # The raise the advice asks for, and the match it draws: the room assumes both.
+    raised = a.deferral_headroom if ActionCode.max_elective_deferrals in a.codes else None
+    raise_counted = min(raised or ZERO, max(ZERO, lim.elective_deferral - counted))
+    catch_up += (raised or ZERO) - raise_counted
+    match = a.employer_match_advised if raised else a.employer_match
+    employer = (s.employer_contributions or ZERO) + (match or ZERO)
     after_tax_in = s.after_tax_contributed or ZERO
     over = a.excess_annual_additions or ZERO
-    below = [("deferrals", counted), ("employer", employer), ("after_tax_in", after_tax_in)]
+    below = [
+        ("deferrals", counted),
+        ("raise", raise_counted),
+        ("employer", employer),
+        ("after_tax_in", after_tax_in),
+    ]
     names = {
         "deferrals": t("Your deferrals"),
+        "raise": t("Deferrals to add"),
         "employer": t("Employer money"),
         "after_tax_in": t("After-tax so far"),
         "after_tax_room": t("After-tax room"),

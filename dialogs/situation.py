@@ -139,7 +139,8 @@ def split_moot(a: Answers) -> bool:
     if deferrals == ZERO:
         return True
     limits = limits_for(year)
-    if a.pay - deferrals < _ira_dollar_limit(limits, age_in(a, year)):
+    most = max(deferrals, dollar_max(a, year) or deferrals)  # the advice may raise them
+    if a.pay - most < _ira_dollar_limit(limits, age_in(a, year)):
         return False  # pre-tax deferrals would cap the IRA (219(b)(1)(B))
     if a.magi != "pay":
         return True  # MAGI was typed: the split only matters for the IRA cap
@@ -152,14 +153,15 @@ def split_moot(a: Answers) -> bool:
 
 def not_a_spousal_ira(a: Answers) -> bool:
     """A spouse's pay only counts for a joint return whose own pay (less pre-tax
-    deferrals) falls short of the IRA limit (219(c))."""
+    deferrals, the advised raise included) falls short of the IRA limit (219(c))."""
     year, deferrals = _year(a), _deferrals_known(a)
     if a.filing_status != "married_joint":
         return True
     if year is None or deferrals is None or a.pay is None:
         return False
     roth = deferrals if a.roth_part == "all" else a.roth_part
-    pretax = deferrals if roth is None else max(ZERO, deferrals - roth)
+    most = max(deferrals, dollar_max(a, year) or deferrals)  # a raise is taken as pre-tax
+    pretax = most if roth is None else max(ZERO, most - roth)
     limits = limits_for(year)
     return a.pay - pretax >= _ira_dollar_limit(limits, age_in(a, year))
 

@@ -175,3 +175,18 @@ def test_backup_into_a_missing_folder_is_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert err[0].startswith("can't write ")
+
+
+def test_today_is_us_time_not_utc() -> None:
+    """7:30 pm on December 31 in New York is 00:30 on January 1 in UTC: still the year."""
+    import datetime as dt
+
+    from bot.config import today_in
+
+    moment = dt.datetime(2027, 1, 1, 0, 30, tzinfo=dt.UTC)
+    assert today_in(now=moment) == dt.date(2026, 12, 31)
+    assert today_in("America/Los_Angeles", moment) == dt.date(2026, 12, 31)
+    assert today_in("UTC", moment) == dt.date(2027, 1, 1)
+    assert Settings(_env_file=None).timezone == "America/New_York"
+    with pytest.raises(ValueError, match="IANA"):
+        Settings(_env_file=None, timezone="Mars/Olympus")

@@ -51,7 +51,8 @@ def test_magi_about_my_pay_leaves_out_pre_tax_deferrals(chat_en: Chat) -> None:
     chat.tap("roth_part", "0")  # all pre-tax
     chat.type("100,000")
     chat.tap("ira_basis", "0")
-    out = chat.tap("prior_pay", "pay")
+    chat.tap("prior_pay", "pay")
+    out = chat.tap("tax_rate", "skip")  # asked: the pre-tax IRA would tax a backdoor
     text = plain(out.replies[-1].text)
     assert "Contribute $7,500 directly to a Roth IRA" in text
     assert "Backdoor" not in text
@@ -69,6 +70,7 @@ def test_all_roth_deferrals_leave_magi_at_pay(chat_en: Chat) -> None:
     chat.type("100,000")
     chat.tap("ira_basis", "0")
     chat.tap("prior_pay", "pay")
+    chat.tap("tax_rate", "0.32")
     assert codes(chat)[:2] == ["max_elective_deferrals", "pro_rata_warning"] or codes(chat)[
         :2
     ] == ["pro_rata_warning", "backdoor_roth"]

@@ -52,7 +52,7 @@ def test_diagram_says_which_answer_skips_which_question() -> None:
     # (the tail of the arrow) when it is answered already or an earlier answer skips it.
     assert "conversion --> auto_convert: answer | skip [answered or no_after_tax]" in drawn
     assert "after_tax --> conversion: answer | skip [answered]" in drawn
-    assert f"tax_rate --> {DONE}: answer | skip [answered or no_taxable_earnings]" in drawn
+    assert f"tax_rate --> {DONE}: answer | skip [answered or nothing_taxable]" in drawn
 
 
 def test_the_triggers_are_the_real_events() -> None:

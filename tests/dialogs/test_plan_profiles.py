@@ -521,7 +521,10 @@ def test_editing_another_profile_mid_setup_says_the_draft_was_dropped(hr: Chat) 
 
 
 def test_cancel_after_the_result_is_one_line(chat_en: Chat) -> None:
-    chat_en.session.state = DONE
+    chat_en.tap("after_tax", "no")
+    for answer in ("2026", "40", "100k", "0", "0", "0", "single", "pay", "0", "pay"):
+        chat_en.type(answer)
+    assert chat_en.session.state == DONE
     out = chat_en.command("cancel")
     assert [plain(r.text) for r in out.replies] == ["There's nothing to cancel."]
 
