@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    backup_days: Annotated[int, Field(ge=0, le=3650)] = 14
+    retry_max_delay: Annotated[float, Field(ge=0.05, le=600)] = 30.0
     bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] = "megaroth_bot"
     plans_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

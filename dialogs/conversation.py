@@ -311,7 +311,11 @@ def help_text(t: Text) -> str:
     )
 
 
-def privacy_text(t: Text, retention_days: int) -> str:
+def privacy_text(t: Text, retention_days: int, backup_days: int = 14) -> str:
+    return privacy_kept(t, retention_days) + "\n\n" + privacy_backups(t, backup_days)
+
+
+def privacy_kept(t: Text, retention_days: int) -> str:
     return t(
         "<b>What I keep:</b> your answers to these questions, where we are in the "
         "conversation, and your language, so you can come back later. Nothing else: no "
@@ -324,6 +328,21 @@ def privacy_text(t: Text, retention_days: int) -> str:
         "<b>Erase:</b> /forget deletes everything stored about you at once, including "
         "the plan profiles you set up.",
         days=retention_days,
+    )
+
+
+def privacy_backups(t: Text, backup_days: int) -> str:
+    if not backup_days:
+        return t("<b>Backups:</b> none are kept.")
+    return t.plural(
+        "<b>Backups:</b> the operator's daily copies of the database hold what was stored "
+        "when each was taken, erased answers included; /forget can't reach them, and each "
+        "copy is deleted after {days} day.",
+        "<b>Backups:</b> the operator's daily copies of the database hold what was stored "
+        "when each was taken, erased answers included; /forget can't reach them, and each "
+        "copy is deleted after {days} days.",
+        backup_days,
+        days=backup_days,
     )
 
 
@@ -547,7 +566,8 @@ def command(session: Session, cmd: Command, today: dt.date, services: Services) 
     if name == "language":
         return Outcome(replies=[language_menu(session)])
     if name == "privacy":
-        return Outcome(replies=[Reply(text=privacy_text(t, services.retention_days))])
+        text = privacy_text(t, services.retention_days, services.backup_days)
+        return Outcome(replies=[Reply(text=text)])
     if name == "forget":
         return forget(session, services)
     if name == "back":

@@ -107,6 +107,7 @@ class Services:
     may_create_plans: bool = True
     link: Callable[[str], str] = _share_link  # the deep link for a code
     retention_days: int = 30  # how long an idle conversation is kept (for /privacy)
+    backup_days: int = 14  # how long the operator keeps backups (for /privacy)
 
 
 def check_answers(plan: PlanAnswers) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.sqlite_store import Store
 from dialogs.plans import MemoryPlanBook, PlanBook, PlanProfile, new_code
 from dialogs.session import MatchFormula, PlanAnswers
 

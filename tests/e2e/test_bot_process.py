@@ -25,6 +25,7 @@ async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator
         TELEGRAM_BASE_URL=stub.base_url,
         MEGAROTH_DB=str(db),
         MEGAROTH_LOG_LEVEL="INFO",
+        PYTHONFAULTHANDLER="1",
         **extra,
     )
     log = db.with_suffix(".log")
@@ -39,6 +40,18 @@ async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def stop_cleanly(process: Any, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    """SIGTERM, and exit 0 within `timeout`; else a stack dump (SIGABRT) and its log."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = await asyncio.wait_for(process.wait(), timeout)
+    except TimeoutError:
+        process.send_signal(signal.SIGABRT)
+        await process.wait()
+        raise AssertionError(process.log.read_text()[-8000:]) from None
+    assert code == 0, process.log.read_text()[-4000:]
 
 
 def last_question(stub: StubServer, chat_id: int) -> StubMessage:
@@ -255,7 +268,12 @@ async def test_forget_leaves_nothing_in_the_database(stub: StubServer, tmp_path:
         stub.push_text(6006, "/forget")
         await wait_sent(stub, 6006, before, text="erased")
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 20)
+        try:
+            await asyncio.wait_for(process.wait(), 8)
+        except TimeoutError:
+            process.send_signal(signal.SIGABRT)
+            await process.wait()
+            raise AssertionError(process.log.read_text()[-8000:]) from None
     raw = _read_db_files(tmp_path)
     assert b"200000" not in raw
     assert b"6006" not in raw
