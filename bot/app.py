@@ -207,6 +207,12 @@ class MegarothBot:
         self.retention_days = retention_days
         self.backup_days = backup_days
         self._handled: dict[int, Handled] = {}
+        self.transports: list[AiohttpRequest] = []  # closed by close_transports
+
+    async def close_transports(self) -> None:
+        """Close the HTTP sessions when the application never finished initializing."""
+        for transport in self.transports:
+            await transport.shutdown()
 
     def services(self, update: Update, context: Any, chat_id: int) -> Services:
         """What the dialog may use for this update: the plan book, and who is asking."""
@@ -408,11 +414,15 @@ def build_application(
         metrics=metrics, backup_days=settings.backup_days,
     )  # fmt: skip
     megaroth.housekeeping = Housekeeping(settings, store, metrics)
+    megaroth.transports = [
+        AiohttpRequest(connection_pool_size=64),
+        AiohttpRequest(connection_pool_size=2, read_timeout=10.0),  # getUpdates
+    ]
     builder = (
         ApplicationBuilder()
         .token(settings.token.get_secret_value())
-        .request(AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=10.0))
+        .request(megaroth.transports[0])
+        .get_updates_request(megaroth.transports[1])
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -247,7 +247,7 @@ class Delivery:
 
     async def _call(self, make: Callable[[], Awaitable[Any]], quiet: bool = False) -> Any:
         """One Bot API call, tried until Telegram takes it or refuses it for good."""
-        delay = 0.5
+        delay = min(0.5, self.max_delay)
         attempt = 0
         while True:
             attempt += 1

@@ -57,7 +57,7 @@ class Poller:
 
     async def run(self) -> None:
         """Until cancelled; InvalidToken (the token was revoked) ends it."""
-        delay = 0.5
+        delay = min(0.5, self.max_delay)
         while True:
             if self.store.pending(Queue.INBOX) >= self.backlog:
                 self.room.clear()
@@ -82,7 +82,7 @@ class Poller:
                 await self.sleep(delay)
                 delay = min(delay * 2, self.max_delay)
                 continue
-            delay = 0.5
+            delay = min(0.5, self.max_delay)
             self.take(result)
 
     def take(self, result: list[Any]) -> None:

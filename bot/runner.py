@@ -44,8 +44,8 @@ _LOGGER = logging.getLogger("megaroth.runner")
 MENU_KEY = "menu"  # meta: a digest of the commands and description last sent
 MENU_ATTEMPTS = 3
 REFUSED = (
-    "configuration error: the Bot API refused TELEGRAM_BOT_TOKEN ({why}); check the "
-    "token, and TELEGRAM_BASE_URL if it is set"
+    "configuration error: the Bot API refused TELEGRAM_BOT_TOKEN{when}; check the token, "
+    "and TELEGRAM_BASE_URL if it is set"
 )
 
 App = Any  # telegram.ext.Application[...], spelled out where it matters
@@ -96,6 +96,7 @@ async def run(settings: Settings, store: ConversationStore) -> int:
         await start_up(application, settings, stopping)
     except Refused as error:
         print(error, file=sys.stderr)
+        await megaroth.close_transports()
         return 2
     if stopping.is_set():
         await application.shutdown()
@@ -122,7 +123,7 @@ async def run(settings: Settings, store: ConversationStore) -> int:
     if intake is not None and intake in done and not intake.cancelled():
         failure = intake.exception()
         if isinstance(failure, InvalidToken):
-            print(REFUSED.format(why="while polling"), file=sys.stderr)
+            print(REFUSED.format(when=" while polling"), file=sys.stderr)
             fatal = 2
         elif failure is not None:
             _LOGGER.error("polling stopped: %s", type(failure).__name__)
@@ -166,14 +167,13 @@ async def retrying(
     call: Callable[[], Awaitable[Any]], name: str, settings: Settings, stopping: asyncio.Event
 ) -> None:
     """Until `call` works or the bot is asked to stop; Refused on a refused token."""
-    delay = 0.5
+    delay = min(0.5, settings.retry_max_delay)
     while not stopping.is_set():
         try:
             await call()
             return
-        except InvalidToken as error:
-            why = "401 Unauthorized" if "Unauthorized" in str(error) else "404 Not Found"
-            raise Refused(REFUSED.format(why=why)) from None
+        except InvalidToken:  # its message quotes the token: never shown
+            raise Refused(REFUSED.format(when="")) from None
         except RetryAfter as error:
             wait = retry_seconds(error)
         except TelegramError as error:

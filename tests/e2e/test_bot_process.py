@@ -18,10 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
-async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator[Any]:
+async def bot_process(
+    stub: StubServer, db: Path, *, token: str | None = None, umask: int | None = None, **extra: str
+) -> AsyncIterator[Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
     env.update(
-        TELEGRAM_BOT_TOKEN=stub.token,
+        TELEGRAM_BOT_TOKEN=token or stub.token,
         TELEGRAM_BASE_URL=stub.base_url,
         MEGAROTH_DB=str(db),
         MEGAROTH_LOG_LEVEL="INFO",
@@ -31,8 +33,9 @@ async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator
     log = db.with_suffix(".log")
     with log.open("ab") as sink:  # a file, not a pipe: an unread pipe would block the bot
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=sink, stderr=sink
-        )
+            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=sink, stderr=sink,
+            preexec_fn=None if umask is None else (lambda: os.umask(umask)),
+        )  # fmt: skip
     process.log = log  # type: ignore[attr-defined]
     try:
         yield process
