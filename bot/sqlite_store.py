@@ -552,11 +552,20 @@ class Store:
                 "SELECT COUNT(*), COALESCE(SUM(verified), 0) FROM plans"
             ).fetchone()
             sessions = self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+            queued = dict(
+                self._db.execute(
+                    "SELECT CASE WHEN set_aside IS NULL THEN queue ELSE 'set_aside' END, "
+                    "COUNT(*) FROM work_items GROUP BY 1"
+                ).fetchall()
+            )
         figures = {name: int(counted.get(name, 0)) for name in COUNTERS}
         figures.update(
             conversations_stored=int(sessions),
             plan_profiles=int(plans[0]),
             curated_plan_profiles=int(plans[1]),
+            updates_waiting=int(queued.get(Queue.INBOX, 0)),
+            calls_waiting=int(queued.get(Queue.OUTBOX, 0)),
+            set_aside=int(queued.get("set_aside", 0)),
         )
         return figures
 

@@ -272,6 +272,7 @@ def test_stats_backup_and_prune_commands(
     assert stats == {
         "conversations_started": 2, "checks_completed": 1, "plan_link_starts": 0,
         "conversations_stored": 2, "plan_profiles": 0, "curated_plan_profiles": 0,
+        "updates_waiting": 0, "calls_waiting": 0, "set_aside": 0,
     }  # fmt: skip
     copy = tmp_path / "backup.db"
     assert cli.main(["backup", str(copy)]) == 0

@@ -269,3 +269,38 @@ def test_a_reply_becomes_calls_and_an_old_outbox_converts() -> None:
     for unreadable in ("not json", '{"v": 9, "call": "teleport"}', '{"v": 1}'):
         with pytest.raises(ValueError, match=r"validation error|Invalid JSON"):
             outbox.parse(unreadable)
+
+
+def test_stats_count_what_waits_and_what_was_set_aside(store: Store) -> None:
+    store.put(Queue.INBOX, [NewWork(1, "{}", ref=1)])
+    store.put(Queue.OUTBOX, items(1, "a", "b"))
+    store.set_aside(store.claim(Queue.OUTBOX, 1)[0], "ValidationError")
+    stats = store.stats()
+    assert (stats["updates_waiting"], stats["calls_waiting"], stats["set_aside"]) == (1, 1, 1)
+
+
+async def test_polling_pauses_while_the_inbox_is_full(store: Store) -> None:
+    """The backlog is bounded on disk too: a full inbox stops getUpdates (Telegram keeps
+    the rest) until the dispatcher makes room."""
+    from bot.ops import Metrics
+    from bot.polling import Poller
+
+    asked = asyncio.Event()
+
+    class Bot:
+        async def do_api_request(self, *args: Any, **kwargs: Any) -> list[Any]:
+            asked.set()
+            await asyncio.Event().wait()  # a long poll that never ends
+            return []
+
+    store.put(Queue.INBOX, [NewWork(1, "{}", ref=n) for n in range(3)])
+    poller = Poller(Bot(), store, Metrics(), lambda: None, allowed_updates=[], backlog=3)
+    task = asyncio.create_task(poller.run())
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not asked.is_set()
+    store.finish_update(0, 1)
+    poller.room.set()
+    async with asyncio.timeout(5):
+        await asked.wait()
+    task.cancel()
