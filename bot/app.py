@@ -297,7 +297,7 @@ class MegarothBot:
         )
         note.notice = outcome.notice
         if outcome.forget:
-            self.store.forget(chat_id, update.update_id, calls)
+            self.store.forget(chat_id, update.update_id, outbox.erased_calls(outcome.replies))
             note.done = True
             return "forget"
         self.store.save(chat_id, update.update_id, session.to_json(), calls, None, tuple(counters))

@@ -192,13 +192,9 @@ class Delivery:
             except Exception as error:  # e.g. a chart that can't be drawn from this row
                 self._set_aside(work, error)
                 continue
-            self.store.done(work, question_message_id=asked, scrub=self._scrub(chat_id))
+            scrub = isinstance(call, outbox.Send) and call.erased  # /forget's confirmation
+            self.store.done(work, question_message_id=asked, scrub=scrub)
             self.metrics.count("call")
-
-    def _scrub(self, chat_id: int) -> bool:
-        """A call to a chat with no session left is /forget's confirmation: once it is out,
-        push the chat's last traces out of the database files."""
-        return self.store.load(chat_id) is None
 
     def _set_aside(self, work: Work, error: Exception) -> None:
         self.metrics.count("set_aside")

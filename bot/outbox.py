@@ -43,6 +43,7 @@ class Send(_Call):
     text: str
     buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
     asks: bool = False
+    erased: bool = False  # /forget's confirmation: once out, scrub the database files
 
 
 class Chart(_Call):
@@ -113,6 +114,11 @@ def calls_for(
 
 def text_call(text: str) -> str:
     return dump(Send(text=text))
+
+
+def erased_calls(replies: list[Reply]) -> list[str]:
+    """/forget's confirmation: plain messages marked so delivery scrubs after them."""
+    return [dump(Send(text=piece, erased=True)) for r in replies for piece in split_text(r.text)]
 
 
 def from_legacy(text: str) -> list[str]:

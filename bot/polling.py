@@ -20,7 +20,7 @@ from typing import Any
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
 from bot.delivery import retry_seconds
-from bot.inbox import receive
+from bot.inbox import Received, receive
 from bot.ops import Metrics
 from bot.store import ConversationStore, Queue
 
@@ -37,7 +37,7 @@ class Poller:
         bot: Any,
         store: ConversationStore,
         metrics: Metrics,
-        on_arrival: Callable[[], None],
+        on_arrival: Callable[[Received], None],
         *,
         allowed_updates: Sequence[str],
         max_delay: float = 30.0,
@@ -87,11 +87,11 @@ class Poller:
 
     def take(self, result: list[Any]) -> None:
         """One poll's answer: into the inbox, then the offset past it."""
-        seen = receive(self.store, result, self.bot)
+        received = receive(self.store, result, self.bot)
         self.metrics.last_poll = time.monotonic()  # a poll that parsed, stored
-        if seen:
-            self.offset = max(seen) + 1
-            self.on_arrival()
+        if received.seen:
+            self.offset = max(received.seen) + 1
+            self.on_arrival(received)
 
     async def _get_updates(self) -> Any:
         parameters: dict[str, Any] = {

@@ -202,7 +202,7 @@ async def start_intake(
     if settings.mode == "webhook":
         assert settings.webhook_secret is not None
         app = webhook_app(
-            store, application.bot, settings.webhook_secret.get_secret_value(), dispatcher.wake
+            store, application.bot, settings.webhook_secret.get_secret_value(), dispatcher.arrived
         )
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
@@ -213,7 +213,7 @@ async def start_intake(
         application.bot,
         store,
         megaroth.metrics,
-        dispatcher.wake,
+        dispatcher.arrived,
         allowed_updates=ALLOWED_UPDATES,
         max_delay=settings.retry_max_delay,
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.inbox import receive
+from bot.inbox import Received, receive
 from bot.store import ConversationStore
 
 _LOGGER = logging.getLogger("megaroth.webhook")
@@ -28,7 +28,7 @@ MAX_BODY = 1024 * 1024  # bytes
 
 
 def webhook_app(
-    store: ConversationStore, bot: Any, secret: str, on_arrival: Callable[[], None]
+    store: ConversationStore, bot: Any, secret: str, on_arrival: Callable[[Received], None]
 ) -> web.Application:
     expected = secret.encode()
 
@@ -45,7 +45,7 @@ def webhook_app(
         except ValueError:
             return web.Response(status=400)
         try:
-            receive(store, [body], bot)
+            received = receive(store, [body], bot)
         except Exception as error:  # not stored: Telegram will send it again
             _LOGGER.error(
                 "webhook update not stored: %s",
@@ -53,7 +53,7 @@ def webhook_app(
                 extra={"event": "error", "error": type(error).__name__},
             )
             return web.Response(status=503)
-        on_arrival()
+        on_arrival(received)
         return web.Response(status=200)
 
     app = web.Application(client_max_size=MAX_BODY)

@@ -113,7 +113,9 @@ def test_receive_parses_each_update_on_its_own(store: Store) -> None:
         "message": {"message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"}},
     }
     bad = {"update_id": 6, "message": {"message_id": 2, "chat": "not a chat"}}
-    assert receive(store, [good, bad, "junk"], None) == [5, 6]
+    received = receive(store, [good, bad, "junk"], None)
+    assert received.seen == [5, 6]
+    assert list(received.parsed) == [5]
     [work] = store.claim(Queue.INBOX, 5)
     assert (work.ref, work.chat_id, json.loads(work.payload)) == (5, 9, good)
     assert store.was_handled(6)
@@ -294,7 +296,7 @@ async def test_polling_pauses_while_the_inbox_is_full(store: Store) -> None:
             return []
 
     store.put(Queue.INBOX, [NewWork(1, "{}", ref=n) for n in range(3)])
-    poller = Poller(Bot(), store, Metrics(), lambda: None, allowed_updates=[], backlog=3)
+    poller = Poller(Bot(), store, Metrics(), lambda _: None, allowed_updates=[], backlog=3)
     task = asyncio.create_task(poller.run())
     for _ in range(20):
         await asyncio.sleep(0)

@@ -209,7 +209,8 @@ async def test_redelivered_update_is_not_applied_twice(stub: StubServer, tmp_pat
         await next_question(stub, 3003, before)
         count = len(stub.bot_messages(3003))
         stub.push_update(update, force=True)  # Telegram resends the same update_id
-        await asyncio.sleep(1.0)
+        stub.push_command(3004, "start")  # queued after it: once served, it was taken too
+        await wait_sent(stub, 3004, 0, button="v1:a:after_tax:")
         assert len(stub.bot_messages(3003)) == count
         await run_steps(stub, 3003, STEPS[6:])
         assert "Contribute $41,500 after-tax" in seen(stub, 3003)
