@@ -100,8 +100,9 @@ class Dispatcher:
 
     def arrived(self, received: Received) -> None:
         """A batch is in the inbox: remember how it parsed, and get to it."""
-        if len(self._parsed) < 4 * self.capacity:
-            self._parsed.update(received.parsed)
+        if len(self._parsed) >= 4 * self.capacity:  # left by redeliveries never claimed
+            self._parsed.clear()
+        self._parsed.update(received.parsed)
         self._wake.set()
 
     async def run(self) -> None:

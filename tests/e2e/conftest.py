@@ -75,5 +75,5 @@ def polling() -> PollingRunner:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "soak: the SIGKILL soak (20-40 s); runs in the default pytest, -m 'not soak' skips",
+        "soak: the SIGKILL soak (15-30 s); runs in the default pytest, -m 'not soak' skips",
     )
