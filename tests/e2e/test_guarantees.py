@@ -126,6 +126,7 @@ async def test_the_heartbeat_counts_only_polls_that_parse(
         assert not beat.exists()  # a 200 that does not parse is not a poll
         garbled = False
         stub.method_latency.clear()
+        await started(stub, 1204)  # an update ends the next long poll at once
         await stub.wait_for(beat.exists, timeout=20)
         await stop_cleanly(process)
 
