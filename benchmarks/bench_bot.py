@@ -208,7 +208,7 @@ def session_snapshots(today: dt.date) -> list[list[str]]:
 
 def fill_database(path: Path, count: int, seed: int = 20261129) -> float:
     """Store ``count`` conversations (chat ids from 9e9) with Store.save; seconds taken."""
-    from bot.store import Store
+    from bot.sqlite_store import Store
 
     started = time.perf_counter()
     people = session_snapshots(dt.datetime.now(dt.UTC).date())
@@ -220,7 +220,7 @@ def fill_database(path: Path, count: int, seed: int = 20261129) -> float:
             snapshots = rng.choice(people)
             stage = len(snapshots) - 1 if rng.random() < 0.7 else rng.randrange(len(snapshots))
             update_id += rng.randint(1, 40)
-            store.save(9_000_000_000 + n, update_id, snapshots[stage], "[]", 2 * stage + 3)
+            store.save(9_000_000_000 + n, update_id, snapshots[stage], (), 2 * stage + 3)
     finally:
         store.close()
     return time.perf_counter() - started

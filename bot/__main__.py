@@ -35,7 +35,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def _operate(command: str, settings: Settings, destination: Path | None) -> int:
     from bot.ops import check_health
-    from bot.store import StoreError, open_store
+    from bot.sqlite_store import open_store
+    from bot.store import StoreError
 
     if command == "health":
         healthy, why = check_health(settings.heartbeat_file)
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.console import run
 
         return run(curated=curated, settings=settings)
-    from bot.app import serve
+    from bot.runner import serve
 
     return serve(settings, curated)
 

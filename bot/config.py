@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
     timezone: str = DEFAULT_TIMEZONE  # whose calendar "today" is (a tax year's last day)
+    backup_days: Annotated[int, Field(ge=0, le=3650)] = 14
+    retry_max_delay: Annotated[float, Field(ge=0.05, le=600)] = 30.0
     chart_dir: Path | None = None  # the terminal's charts; None: a private temporary folder
     bot_username: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     plans_file: Path | None = None

@@ -14,10 +14,14 @@ import contextlib
 import json
 import logging
 import os
+import sys
+import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
@@ -54,6 +58,22 @@ class RedactToken(logging.Filter):
         if record.stack_info and self.token in record.stack_info:
             record.stack_info = record.stack_info.replace(self.token, "<token>")
         return True
+
+
+def redact_uncaught(token: str) -> None:
+    """Print any uncaught exception as Python would, with the token replaced: the
+    default hooks print a traceback whose messages may quote a URL that carries it."""
+
+    def show(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, error, tb))
+        sys.stderr.write(text.replace(token, "<token>"))
+
+    def show_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            show(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = show
+    threading.excepthook = show_thread
 
 
 def configure_logging(settings: Settings) -> None:

@@ -54,7 +54,11 @@ def help_text(t: Translator) -> str:
     )
 
 
-def privacy_text(t: Translator, retention_days: int) -> str:
+def privacy_text(t: Translator, retention_days: int, backup_days: int = 14) -> str:
+    return privacy_kept(t, retention_days) + "\n\n" + privacy_backups(t, backup_days)
+
+
+def privacy_kept(t: Translator, retention_days: int) -> str:
     return t(
         "<b>What I keep:</b> your answers to these questions, where we are in the "
         "conversation, and your language, so you can come back later. Nothing else: no "
@@ -62,9 +66,26 @@ def privacy_text(t: Translator, retention_days: int) -> str:
         "<b>How long:</b> until you erase them, or {days} days after your last message, "
         "whichever comes first.\n\n"
         "<b>Plan profiles</b> you set up with /newplan are kept, with your Telegram user id "
-        "so only you can change them, until you delete them. They count how many checks "
-        "started through their link, never who started them.\n\n"
+        "so only you can change them, until you delete them. They show how many people "
+        "started a check through their link, never who; to count each person once, a link "
+        "remembers the chats that started through it until those conversations are "
+        "erased.\n\n"
         "<b>Erase:</b> /forget deletes everything stored about you at once, including "
         "the plan profiles you set up.",
         days=retention_days,
+    )
+
+
+def privacy_backups(t: Translator, backup_days: int) -> str:
+    if not backup_days:
+        return t("<b>Backups:</b> none are kept.")
+    return t.plural(
+        "<b>Backups:</b> the operator's daily copies of the database hold what was stored "
+        "when each was taken, erased answers included; /forget can't reach them, and each "
+        "copy is deleted after {days} day.",
+        "<b>Backups:</b> the operator's daily copies of the database hold what was stored "
+        "when each was taken, erased answers included; /forget can't reach them, and each "
+        "copy is deleted after {days} days.",
+        backup_days,
+        days=backup_days,
     )

@@ -482,7 +482,9 @@ def command(turn: Turn, cmd: Command) -> None:
     elif name == "language":
         turn.say(language_menu(turn))
     elif name == "privacy":
-        turn.say(Reply(text=privacy_text(t, turn.services.retention_days)))
+        turn.say(
+            Reply(text=privacy_text(t, turn.services.retention_days, turn.services.backup_days))
+        )
     elif name == "forget":
         forget(turn)
     elif name == "back":

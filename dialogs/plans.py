@@ -119,6 +119,7 @@ class Services:
     link: Callable[[str], str] = _share_link  # the deep link for a code
     retention_days: int = 30  # how long an idle conversation is kept (for /privacy)
     ephemeral_plans: bool = False  # profiles last only as long as the carrier (the terminal)
+    backup_days: int = 14  # how long the operator keeps backups (for /privacy)
 
 
 def check_answers(plan: PlanAnswers) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.curated import load_plans_file
-from bot.store import Store
+from bot.sqlite_store import Store
 from dialogs.plans import CuratedPlanError, PlanProfile
 from dialogs.session import MatchFormula, PlanAnswers
 

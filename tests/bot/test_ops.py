@@ -23,7 +23,7 @@ from bot.ops import (
     startup_line,
     write_heartbeat,
 )
-from bot.store import Store
+from bot.sqlite_store import Store
 
 DAY = 86400.0
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -43,7 +43,7 @@ def test_retention_deletes_exactly_what_is_older_than_the_period(tmp_path: Path)
     now = 1_800_000_000.0
     ages = {1: 0.0, 2: 29 * DAY, 3: 30 * DAY - 1, 4: 30 * DAY, 5: 30 * DAY + 1, 6: 400 * DAY}
     for chat_id in ages:
-        store.save(chat_id, None, '{"v":1}', "[]", None)
+        store.save(chat_id, None, '{"v":1}', (), None)
     for chat_id, age in ages.items():
         set_updated(db, chat_id, now - age)
     # Idle exactly 30 days is kept; a second more is not.
@@ -58,7 +58,7 @@ def test_retention_deletes_exactly_what_is_older_than_the_period(tmp_path: Path)
 def test_retention_drops_old_blocked_marks_and_update_ids(tmp_path: Path) -> None:
     store = Store(tmp_path / "bot.db")
     store.block(7)
-    store.mark_handled(99, 7)
+    store.finish_update(99, 7)
     later = time.time() + 31 * DAY
     store.prune(30, now=later)
     assert not store.is_blocked(7)
@@ -69,7 +69,7 @@ def test_retention_drops_old_blocked_marks_and_update_ids(tmp_path: Path) -> Non
 def test_pruned_conversations_leave_the_file(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     store = Store(db)
-    store.save(5, 1, '{"v":1,"secret":"Quixotic-Pay-Figure"}', "[]", None)
+    store.save(5, 1, '{"v":1,"secret":"Quixotic-Pay-Figure"}', (), None)
     set_updated(db, 5, 0.0)
     assert store.prune(30) == 1
     store.close()
@@ -262,9 +262,9 @@ def test_stats_backup_and_prune_commands(
     monkeypatch.setenv("MEGAROTH_DB", str(db))
     assert cli.main(["stats"]) == 1  # no database yet
     store = Store(db)
-    store.save(1, 10, '{"v":1}', "[]", None, ("conversations_started",))
-    store.save(1, 11, '{"v":1}', "[]", None, ("checks_completed",))
-    store.save(2, 12, '{"v":1}', "[]", None, ("conversations_started",))
+    store.save(1, 10, '{"v":1}', (), None, ("conversations_started",))
+    store.save(1, 11, '{"v":1}', (), None, ("checks_completed",))
+    store.save(2, 12, '{"v":1}', (), None, ("conversations_started",))
     store.close()
     capsys.readouterr()
     assert cli.main(["stats"]) == 0
@@ -272,6 +272,7 @@ def test_stats_backup_and_prune_commands(
     assert stats == {
         "conversations_started": 2, "checks_completed": 1, "plan_link_starts": 0,
         "conversations_stored": 2, "plan_profiles": 0, "curated_plan_profiles": 0,
+        "updates_waiting": 0, "calls_waiting": 0, "set_aside": 0,
     }  # fmt: skip
     copy = tmp_path / "backup.db"
     assert cli.main(["backup", str(copy)]) == 0

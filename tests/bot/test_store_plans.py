@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.memory import MemoryPlanBook
-from bot.store import Store
+from bot.sqlite_store import Store
 from dialogs.plans import PlanBook, PlanProfile, new_code
 from dialogs.session import MatchFormula, PlanAnswers
 

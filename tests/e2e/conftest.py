@@ -70,3 +70,10 @@ def polling() -> PollingRunner:
                 await app.stop()
 
     return run
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "soak: the SIGKILL soak (15-30 s); runs in the default pytest, -m 'not soak' skips",
+    )

@@ -16,8 +16,11 @@ change nothing, answers to unknown or already answered callback queries, wrong t
 unknown methods. Every request is recorded (``stub.requests``), every chat keeps what the bot
 sent it (``stub.chat(id).messages``, with each message's versions), and every pushed update
 records when it was pushed and when the bot first answered in that chat (``stub.inputs``).
-Faults: ``fail_next`` (an HTTP error, a 429 with ``retry_after``, or a dropped connection)
-and ``latency`` (seconds added to every response).
+Faults: ``fail_next`` (an HTTP error, a 429 with ``retry_after``, a dropped connection,
+or a 200 whose body is not JSON), ``fail_while`` (the same for every call of a method,
+optionally to one chat, while a condition holds), ``go_down``/``come_up`` (an outage:
+the port refuses connections), and ``latency``/``method_latency`` (slow calls).
+``confirmed`` is the offset the bot last confirmed with getUpdates.
 """
 
 from __future__ import annotations
@@ -783,6 +786,7 @@ class Fault:
     retry_after: int | None = None
     description: str | None = None
     drop: bool = False
+    garble: bool = False  # answer 200 with a body that is not JSON
 
     def error(self) -> ApiError:
         """The error reply for a non-drop fault."""
@@ -795,6 +799,18 @@ class Fault:
         except ValueError:
             phrase = "Error"
         return ApiError(self.status, self.description or phrase, self.retry_after)
+
+
+@dataclass
+class FaultRule:
+    """Every call of ``method`` (to ``chat_id``, if set) fails with ``fault`` while
+    ``active()`` holds."""
+
+    method: str
+    fault: Fault
+    active: Callable[[], object]
+    chat_id: int | None = None
+    hits: int = 0
 
 
 @dataclass
@@ -896,6 +912,9 @@ class StubServer:
         self.allowed_updates: list[str] | None = None
         self.files: dict[str, bytes] = {}
         self.faults: dict[str, deque[Fault]] = {}
+        self.rules: list[FaultRule] = []
+        self.confirmed = 0  # the highest getUpdates offset the bot sent
+        self._site: web.TCPSite | None = None
         self._queue: list[_Pending] = []
         self._next_update_id = 500_000_001
         self._next_callback_id = 4_100_000_000_000_000_001
@@ -922,8 +941,22 @@ class StubServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, LOCALHOST, self.port)
         await site.start()
+        self._site = site
         self.port = self._runner.addresses[0][1]
         return self
+
+    async def go_down(self) -> None:
+        """An outage: stop listening (connections are refused) until ``come_up``."""
+        if self._site is not None:
+            site, self._site = self._site, None
+            await site.stop()
+
+    async def come_up(self) -> None:
+        """Listen again on the same port after ``go_down``."""
+        if self._site is None and self._runner is not None:
+            site = web.TCPSite(self._runner, LOCALHOST, self.port)
+            await site.start()
+            self._site = site
 
     async def stop(self) -> None:
         """Wake long polls and close every connection."""
@@ -1101,15 +1134,48 @@ class StubServer:
         retry_after: int | None = None,
         description: str | None = None,
         drop: bool = False,
+        garble: bool = False,
         times: int = 1,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` with an error, or drop the connection.
 
         ``status=429`` sends ``parameters.retry_after`` (default 1). ``drop=True`` closes the
-        connection without any response.
+        connection without any response; ``garble=True`` answers 200 with a body that is
+        not JSON.
         """
-        fault = Fault(status=status, retry_after=retry_after, description=description, drop=drop)
+        fault = Fault(status, retry_after, description, drop, garble)
         self.faults.setdefault(method.lower(), deque()).extend([fault] * times)
+
+    def fail_while(
+        self,
+        method: str,
+        active: Callable[[], object],
+        status: int = 429,
+        *,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        drop: bool = False,
+        garble: bool = False,
+    ) -> FaultRule:
+        """Fail every call of ``method`` (to ``chat_id``, if given) while ``active()``."""
+        rule = FaultRule(
+            method.lower(), Fault(status, retry_after, None, drop, garble), active, chat_id
+        )
+        self.rules.append(rule)
+        return rule
+
+    def _fault_for(self, method: str, params: Mapping[str, Any]) -> Fault | None:
+        queue = self.faults.get(method)
+        if queue:
+            return queue.popleft()
+        for rule in self.rules:
+            if rule.method != method or not rule.active():
+                continue
+            if rule.chat_id is not None and str(params.get("chat_id")) != str(rule.chat_id):
+                continue
+            rule.hits += 1
+            return rule.fault
+        return None
 
     # -- test helpers: reading state ---------------------------------------------------------
 
@@ -1244,8 +1310,11 @@ class StubServer:
         delay = self.latency + self.method_latency.get(name, 0.0)
         if delay > 0:
             await asyncio.sleep(delay)
-        queue = self.faults.get(raw_method.lower())
-        fault = queue.popleft() if queue else None
+        fault = self._fault_for(raw_method.lower(), params)
+        if fault is not None and fault.garble:
+            record.status = 200
+            self._notify()
+            return web.Response(status=200, body=b"<html>502 Bad Gateway</html>")
         if fault is not None and fault.drop:
             record.status = 0
             if request.transport is not None:
@@ -1391,7 +1460,8 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
     form = await request.post()
     for name, value in form.items():
         if isinstance(value, web.FileField):
-            files[name] = UploadedFile(value.filename, value.content_type, value.file.read())
+            with value.file:  # closed even if the call is then cut short
+                files[name] = UploadedFile(value.filename, value.content_type, value.file.read())
         elif isinstance(value, bytes | bytearray):
             params[name] = bytes(value).decode("utf-8", "replace")
         else:
@@ -1455,6 +1525,7 @@ async def _get_updates(
             raise bad_request("can't parse allowed_updates JSON array")
         stub.allowed_updates = [str(a) for a in allowed]
     if offset is not None:
+        stub.confirmed = max(stub.confirmed, offset)
         _confirm(stub, offset)
     # A newer getUpdates terminates an older one still waiting (409), as Telegram does.
     stub._poll_generation += 1

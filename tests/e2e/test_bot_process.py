@@ -18,20 +18,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
-async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator[Any]:
+async def bot_process(
+    stub: StubServer, db: Path, *, token: str | None = None, umask: int | None = None, **extra: str
+) -> AsyncIterator[Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
     env.update(
-        TELEGRAM_BOT_TOKEN=stub.token,
+        TELEGRAM_BOT_TOKEN=token or stub.token,
         TELEGRAM_BASE_URL=stub.base_url,
         MEGAROTH_DB=str(db),
         MEGAROTH_LOG_LEVEL="INFO",
+        PYTHONFAULTHANDLER="1",
         **extra,
     )
     log = db.with_suffix(".log")
     with log.open("ab") as sink:  # a file, not a pipe: an unread pipe would block the bot
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=sink, stderr=sink
-        )
+            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=sink, stderr=sink,
+            preexec_fn=None if umask is None else (lambda: os.umask(umask)),
+        )  # fmt: skip
     process.log = log  # type: ignore[attr-defined]
     try:
         yield process
@@ -39,6 +43,18 @@ async def bot_process(stub: StubServer, db: Path, **extra: str) -> AsyncIterator
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def stop_cleanly(process: Any, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    """SIGTERM, and exit 0 within `timeout`; else a stack dump (SIGABRT) and its log."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = await asyncio.wait_for(process.wait(), timeout)
+    except TimeoutError:
+        process.send_signal(signal.SIGABRT)
+        await process.wait()
+        raise AssertionError(process.log.read_text()[-8000:]) from None
+    assert code == 0, process.log.read_text()[-4000:]
 
 
 def last_question(stub: StubServer, chat_id: int) -> StubMessage:
@@ -194,7 +210,8 @@ async def test_redelivered_update_is_not_applied_twice(stub: StubServer, tmp_pat
         await next_question(stub, 3003, before)
         count = len(stub.bot_messages(3003))
         stub.push_update(update, force=True)  # Telegram resends the same update_id
-        await asyncio.sleep(1.0)
+        stub.push_command(3004, "start")  # queued after it: once served, it was taken too
+        await wait_sent(stub, 3004, 0, button="v1:a:after_tax:")
         assert len(stub.bot_messages(3003)) == count
         await run_steps(stub, 3003, STEPS[6:])
         assert "Contribute $41,500 after-tax" in seen(stub, 3003)
@@ -256,7 +273,12 @@ async def test_forget_leaves_nothing_in_the_database(stub: StubServer, tmp_path:
         stub.push_text(6006, "/forget")
         await wait_sent(stub, 6006, before, text="erased")
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 20)
+        try:
+            await asyncio.wait_for(process.wait(), 8)
+        except TimeoutError:
+            process.send_signal(signal.SIGABRT)
+            await process.wait()
+            raise AssertionError(process.log.read_text()[-8000:]) from None
     raw = _read_db_files(tmp_path)
     assert b"200000" not in raw
     assert b"6006" not in raw

@@ -83,4 +83,5 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
     assert json.loads(out) == {
         "conversations_started": 1, "checks_completed": 0, "plan_link_starts": 0,
         "conversations_stored": 1, "plan_profiles": 0, "curated_plan_profiles": 0,
+        "updates_waiting": 0, "calls_waiting": 0, "set_aside": 0,
     }  # fmt: skip

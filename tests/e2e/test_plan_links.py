@@ -9,7 +9,6 @@ checks see; someone else can't edit or delete; a delete makes the link say so.
 from __future__ import annotations
 
 import io
-import signal
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tests.e2e.test_bot_process import (
     newest_id,
     say,
     seen,
+    stop_cleanly,
     tap,
     wait_sent,
 )
@@ -168,8 +168,7 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         await stub.wait_for(lambda: "accept after-tax contributions?" in seen(stub, newcomer))
         assert "That plan link doesn't work" in seen(stub, newcomer)
         assert starts(db, code) == -1
-        process.send_signal(signal.SIGTERM)
-        assert await process.wait() == 0
+        await stop_cleanly(process)
 
 
 async def test_forged_and_malformed_start_payloads(stub: StubServer, tmp_path: Path) -> None:
@@ -180,8 +179,7 @@ async def test_forged_and_malformed_start_payloads(stub: StubServer, tmp_path: P
             stub.push_command(chat, "start", payload, language_code="en")
             await stub.wait_for(lambda c=chat: "accept after-tax contributions?" in seen(stub, c))
             assert "That plan link doesn't work" in seen(stub, chat)
-        process.send_signal(signal.SIGTERM)
-        assert await process.wait() == 0
+        await stop_cleanly(process)
         assert "Traceback" not in process.log.read_text()
 
 
@@ -190,8 +188,7 @@ async def test_the_allow_list_keeps_others_out(stub: StubServer, tmp_path: Path)
         stub.push_command(STRANGER, "newplan", language_code="en")
         await stub.wait_for(lambda: "limited to people" in seen(stub, STRANGER), timeout=20)
         await set_up_plan(stub)  # the allowed person can
-        process.send_signal(signal.SIGTERM)
-        assert await process.wait() == 0
+        await stop_cleanly(process)
 
 
 async def test_curated_profiles_are_marked_verified(stub: StubServer, tmp_path: Path) -> None:
@@ -203,5 +200,4 @@ async def test_curated_profiles_are_marked_verified(stub: StubServer, tmp_path: 
             "as set up by its benefits team and checked by this bot's operator on March 2, "
             in seen(stub, EMPLOYEE)
         )
-        process.send_signal(signal.SIGTERM)
-        assert await process.wait() == 0
+        await stop_cleanly(process)
