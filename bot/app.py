@@ -44,6 +44,7 @@ from bot.transport import AiohttpRequest
 from dialogs import (
     APOLOGY,
     COMMANDS,
+    ERASED,
     Choice,
     Command,
     Event,
@@ -232,6 +233,14 @@ class MegarothBot:
             note.done = True
             return "redelivery"
         stored = self.store.load(chat_id)
+        if stored is None and isinstance(event, Choice):
+            # A button from a conversation erased (/forget, retention): say so, and store
+            # nothing: a tap is no one starting a new check.
+            language = update.effective_user.language_code if update.effective_user else None
+            erased = Translator(negotiate(language))(ERASED)
+            self.store.finish_update(update.update_id, chat_id, [outbox.text_call(erased)])
+            note.done = True
+            return "erased"
         session = self._session(stored.data if stored else None, update)
         if self.store.is_blocked(chat_id):
             self.store.unblock(chat_id)  # they wrote again: they unblocked us

@@ -212,18 +212,18 @@ class Delivery:
                 stored = self.store.load(chat_id)
                 message_id = stored.question_message_id if stored else None
             if message_id is not None:
-                params = {"chat_id": chat_id, "message_id": message_id, "text": call.text}
+                params: dict[str, Any] = {
+                    "chat_id": chat_id, "message_id": message_id, "text": call.text
+                }  # fmt: skip
+                if call.buttons:
+                    params["reply_markup"] = keyboard(call.buttons)
                 await self._call(lambda: api(bot, "editMessageText", params), quiet=True)
+                return message_id if call.buttons else None  # a re-ask: it still asks
             return None
         if isinstance(call, outbox.Send):
             send: dict[str, Any] = {"chat_id": chat_id, "text": call.text}
             if call.buttons:
-                send["reply_markup"] = {
-                    "inline_keyboard": [
-                        [{"text": label, "callback_data": data} for label, data in row]
-                        for row in call.buttons
-                    ]
-                }
+                send["reply_markup"] = keyboard(call.buttons)
             sent = await self._call(lambda: api(bot, "sendMessage", send))
             if call.asks and isinstance(sent, dict) and "message_id" in sent:
                 return int(sent["message_id"])
@@ -236,7 +236,8 @@ class Delivery:
             await self._call(lambda: bot.send_photo(chat_id=chat_id, photo=png, caption=caption))
             return None
         png = await loop.run_in_executor(_RENDERER, qr_png, call.link)
-        await self._call(lambda: bot.send_photo(chat_id=chat_id, photo=png))
+        label = call.caption[:MAX_CAPTION] or None
+        await self._call(lambda: bot.send_photo(chat_id=chat_id, photo=png, caption=label))
         return None
 
     async def _call(self, make: Callable[[], Awaitable[Any]], quiet: bool = False) -> Any:
@@ -278,3 +279,18 @@ class Delivery:
                 )
                 await self.sleep(delay)
                 delay = min(delay * 2, self.max_delay)
+
+
+def keyboard(rows: outbox.Buttons) -> dict[str, Any]:
+    """An inline keyboard: callback buttons, and link buttons (label, "", https url)."""
+    return {
+        "inline_keyboard": [
+            [
+                {"text": b[0], "url": b[2]}
+                if len(b) == 3
+                else {"text": b[0], "callback_data": b[1]}
+                for b in row
+            ]
+            for row in rows
+        ]
+    }

@@ -27,12 +27,18 @@ class _Call(BaseModel):
     v: Literal[1] = 1
 
 
+Buttons = tuple[tuple[tuple[str, str] | tuple[str, str, str], ...], ...]
+"""Rows of (label, callback data), or (label, "", https address) for a link button."""
+
+
 class Edit(_Call):
-    """editMessageText: show the answer in the message that asked (its buttons go)."""
+    """editMessageText: show the answer in the message that asked (its buttons go), or
+    ask the question again in it (`buttons`: a re-ask replacing the message)."""
 
     call: Literal["edit"] = "edit"
     message_id: int | None  # None: the message asking the current question, when sent
     text: str
+    buttons: Buttons = ()
 
 
 class Send(_Call):
@@ -40,7 +46,7 @@ class Send(_Call):
 
     call: Literal["send"] = "send"
     text: str
-    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+    buttons: Buttons = ()
     asks: bool = False
     erased: bool = False  # /forget's confirmation: once out, scrub the database files
 
@@ -53,10 +59,11 @@ class Chart(_Call):
 
 
 class Qr(_Call):
-    """sendPhoto of a share link's QR code, drawn when sent."""
+    """sendPhoto of a share link's QR code, drawn when sent, with its caption."""
 
     call: Literal["qr"] = "qr"
     link: str
+    caption: str = ""
 
 
 Call = Annotated[Edit | Send | Chart | Qr, Field(discriminator="call")]
@@ -84,10 +91,20 @@ def chart_from_json(data: dict[str, Any]) -> BucketChart:
     return BucketChart(**dict(data, segments=segments, limit=Decimal(data["limit"])))
 
 
-def reply_calls(reply: Reply) -> list[str]:
-    """The calls that send one reply, in order."""
+def _buttons(reply: Reply) -> Buttons:
+    return tuple(
+        tuple((b.label, b.data) if b.url is None else (b.label, "", b.url) for b in row)
+        for row in reply.buttons
+    )
+
+
+def reply_calls(reply: Reply, asked: bool = False) -> list[str]:
+    """The calls that send one reply, in order. A re-ask (`replaces`) is an edit of the
+    message asking the question, when one is on screen (`asked`)."""
     pieces = split_text(reply.text)
-    buttons = tuple(tuple((b.label, b.data) for b in row) for row in reply.buttons)
+    buttons = _buttons(reply)
+    if reply.replaces and asked and len(pieces) == 1:
+        return [dump(Edit(message_id=None, text=reply.text, buttons=buttons))]
     calls: list[str] = []
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
@@ -96,7 +113,7 @@ def reply_calls(reply: Reply) -> list[str]:
     if reply.chart is not None:
         calls.append(dump(Chart(chart=chart_to_json(reply.chart))))
     if reply.qr:
-        calls.append(dump(Qr(link=reply.qr)))
+        calls.append(dump(Qr(link=reply.qr, caption=reply.qr_caption)))
     return calls
 
 
@@ -107,7 +124,7 @@ def calls_for(
     `asked`), then each reply."""
     calls = [dump(Edit(message_id=ack_target, text=ack.text))] if ack and asked else []
     for reply in replies:
-        calls.extend(reply_calls(reply))
+        calls.extend(reply_calls(reply, asked))
     return calls
 
 

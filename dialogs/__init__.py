@@ -9,6 +9,7 @@ from dialogs.carrier_texts import (
     BANNER,
     CHART_SAVED,
     DESCRIPTION,
+    ERASED,
     GOODBYE,
     QR_SAVED,
     command_menu,
@@ -46,11 +47,11 @@ from dialogs.replies import (
 from dialogs.session import PlanAnswers, Session
 
 __all__ = [
-    "APOLOGY", "BANNER", "CHART_SAVED", "COMMANDS", "DESCRIPTION", "GOODBYE", "LANGUAGES",
-    "MAX_CAPTION", "MAX_TEXT", "QR_SAVED", "BucketChart", "Button", "ButtonData", "Choice",
-    "Command", "CountStart", "CuratedPlanError", "DeletePlan", "Effect", "Event", "Outcome",
-    "PlanAnswers", "PlanBook", "PlanProfile", "Reply", "SavePlan", "Segment", "Services",
-    "Session", "Translator", "Typed", "command_menu", "curated_profiles", "handle",
+    "APOLOGY", "BANNER", "CHART_SAVED", "COMMANDS", "DESCRIPTION", "ERASED", "GOODBYE",
+    "LANGUAGES", "MAX_CAPTION", "MAX_TEXT", "QR_SAVED", "BucketChart", "Button", "ButtonData",
+    "Choice", "Command", "CountStart", "CuratedPlanError", "DeletePlan", "Effect", "Event",
+    "Outcome", "PlanAnswers", "PlanBook", "PlanProfile", "Reply", "SavePlan", "Segment",
+    "Services", "Session", "Translator", "Typed", "command_menu", "curated_profiles", "handle",
     "handle_safely", "negotiate", "new_session", "private_only", "qr_png", "read_button",
     "read_message", "render_bucket_chart", "split_text",
 ]  # fmt: skip

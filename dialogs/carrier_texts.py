@@ -30,6 +30,10 @@ BANNER = N_(
     "a button ([1], or [a] where the answer is a number), /help for commands, Ctrl-D to quit."
 )
 GOODBYE = N_("Bye! Your answers are not kept in the terminal.")
+ERASED = N_(
+    "This conversation was erased (with /forget, or after a long pause), so that button "
+    "no longer works. /start begins a new one."
+)
 CHART_SAVED = N_("(chart saved to {path})")
 QR_SAVED = N_("(QR code saved to {path})")
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from html import escape
 from typing import Any, Protocol
@@ -329,8 +329,10 @@ def stale(turn: Turn) -> None:
 
 
 def reask(turn: Turn, problem: str = "") -> None:
+    """The question again, with why: in place of the message that asked it."""
     sorry = turn.t("Sorry, I didn't get that.")
-    turn.say(ask(turn, f"{sorry} {problem}\n\n" if problem else f"{sorry}\n\n"))
+    again = ask(turn, f"{sorry} {problem}\n\n" if problem else f"{sorry}\n\n")
+    turn.say(replace(again, replaces=True))
 
 
 # ---------------------------------------------------------------- answering
@@ -381,6 +383,7 @@ def which(turn: Turn, question: Question, candidates: tuple[Decimal, ...]) -> No
             buttons=buttons,
             asks=True,
             takes_number=True,
+            replaces=True,
         )
     )
 

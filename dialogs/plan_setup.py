@@ -10,6 +10,7 @@ too). Saving, deleting and counting are effects the carrier applies, never write
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
@@ -283,12 +284,21 @@ def share_reply(t: Translator, services: Services, profile: PlanProfile, intro: 
     link = services.link(profile.code)
     qr = link if link.startswith("https://") else None
     lines = [intro, escape(link)]
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if qr is not None:
         lines.append(t("The QR code below holds the same link, for posters and slides."))
+        share = "https://t.me/share/url?" + urlencode(
+            {
+                "url": link,
+                "text": t("Check your mega backdoor Roth with {plan}", plan=profile.name),
+            }
+        )
+        buttons = ((Button(t("Share the link"), url=share),),)
     if services.ephemeral_plans:
         lines.append(t("This terminal keeps the profile only until you close it."))
     lines.append(t("/myplans lists your plans, with buttons to edit or delete them."))
-    return Reply(text="\n\n".join(lines), qr=qr)
+    caption = t("{plan}: scan to start a check", plan=profile.name)
+    return Reply(text="\n\n".join(lines), buttons=buttons, qr=qr, qr_caption=caption)
 
 
 # ---------------------------------------------------------------- /myplans and its buttons

@@ -64,12 +64,19 @@ def read_message(text: str) -> Typed | Command:
 
 @dataclass(frozen=True, slots=True)
 class Button:
+    """A button: callback data to send back when tapped, or a web address to open."""
+
     label: str
-    data: str
+    data: str = ""
+    url: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.data.encode()) > MAX_CALLBACK_DATA:
             raise ValueError(f"callback data over {MAX_CALLBACK_DATA} bytes: {self.data!r}")
+        if (self.url is None) == (not self.data) or (
+            self.url and not self.url.startswith("https://")
+        ):
+            raise ValueError("a button has callback data or an https:// address, not both")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,9 @@ class Reply:
     typed answer's acknowledgement edits that message, never a menu or a /myplans card.
     `takes_number` marks a question answered with a number, so a carrier that lets
     people pick buttons by typing (the terminal) doesn't use numbers for that.
+    `replaces` marks a question asked again (the answer was not understood): it
+    replaces the message that asks, rather than leaving a copy with live buttons.
+    `qr_caption` goes under the QR code's image.
     """
 
     text: str
@@ -89,6 +99,8 @@ class Reply:
     qr: str | None = None
     asks: bool = False
     takes_number: bool = False
+    replaces: bool = False
+    qr_caption: str = ""
 
 
 @dataclass(slots=True)

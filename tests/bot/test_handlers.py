@@ -945,10 +945,14 @@ def test_any_text_gets_a_reply_and_no_error(language: str, text: str) -> None:
 
         h.app.add_error_handler(record)
         await h.say(9, "/start", language)
-        before = len(h.fake.sent(9))
+
+        def replies() -> int:  # a message sent, or the question edited (a re-ask)
+            return len(h.fake.sent(9)) + len(h.fake.of("editMessageText", 9))
+
+        before = replies()
         update = await h.say(9, text, language)
         assert not errors
-        assert len(h.fake.sent(9)) > before
+        assert replies() > before
         assert all(c.ok for c in h.fake.calls)
         assert h.store.was_handled(update["update_id"])
         assert h.store.pending(Queue.OUTBOX, 9) == 0
