@@ -13,10 +13,11 @@ a limit and never withholds more than a paycheck pays:
 - then after-tax money, up to the least of the 415(c) room (the match priced at the
   advised deferrals), the plan's cap (its percent of each paycheck and its yearly
   dollars), and what the paychecks carry once the deferrals are out;
-- each percent is rounded DOWN to the plan's election step, and checked in dollars as
-  payroll could withhold them at most (rounded up to the cent), times the paychecks
-  left; what that leaves of a target is caught up on the last paycheck, again rounded
-  down, so even the catch-up never overshoots. Deferral % + after-tax % never pass 100%
+- each percent is rounded DOWN to the plan's election step, and checked, times the
+  paychecks left, both exactly and in the cents payroll withholds (half up); what that
+  leaves of a target is caught up on the last paycheck, again rounded down, so even the
+  catch-up never overshoots. Matches are priced rounded up to the cent, the most a
+  paycheck could be credited. Deferral % + after-tax % never pass 100%
   of a paycheck (taxes come out of the same check: the dialog says so).
 
 Pay is taken as level across the year (no bonus paychecks). The percents apply to the
@@ -104,16 +105,33 @@ def floor_step(percent: Decimal, step: Decimal) -> Decimal:
 
 
 def dollars(percent: Decimal, pay: Decimal) -> Decimal:
-    """What payroll withholds at most for `percent` of a paycheck: rounded up to the cent."""
-    return (pay * percent / HUNDRED).quantize(CENT, rounding=ROUND_CEILING)
+    """What payroll withholds for `percent` of a paycheck: to the cent, half up."""
+    return (pay * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def elect(budget: Decimal, pay: Decimal, count: int, top: Decimal, step: Decimal) -> Decimal:
-    """The largest step multiple, at most `top`, whose dollars on `count` paychecks fit."""
+def elect(
+    budget: Decimal,
+    pay: Decimal,
+    count: int,
+    top: Decimal,
+    step: Decimal,
+    limit: Decimal | None = None,
+) -> Decimal:
+    """The largest step multiple, at most `top`, that fits on `count` paychecks.
+
+    Fits: the cents payroll withholds (`dollars`) times `count` stay within `budget`,
+    and the exact percent of the pay times `count` within `limit` (the limits
+    themselves: 415(c), 402(g), the plan's cap; default `budget`).
+    """
     if budget <= ZERO or pay <= ZERO or count <= 0:
         return ZERO
-    percent = min(floor_step(budget * HUNDRED / (pay * count), step), floor_step(top, step))
-    while percent > ZERO and dollars(percent, pay) * count > budget:
+    bound = budget if limit is None else limit
+    # One step above the exact quotient may still fit in cents (rounding half down).
+    guess = floor_step(budget * HUNDRED / (pay * count), step) + step
+    percent = min(guess, floor_step(top, step))
+    while percent > ZERO and (
+        dollars(percent, pay) * count > budget or pay * percent / HUNDRED * count > bound
+    ):
         percent -= step
     return max(ZERO, percent)
 
@@ -361,9 +379,10 @@ def paid_payroll_figures(
     advised = p.deferrals + headroom
     target = max(ZERO, advised - p.so_far)
     reach = min(target, ctx.pay_to_come)
-    d_pct = elect(reach, pay, left, HUNDRED, step)
+    d_pct = elect(reach, pay, left, HUNDRED, step, target)
     d_per = dollars(d_pct, pay)
-    d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step)
+    d_exact = pay * d_pct / HUNDRED * (left - 1)
+    d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step, target - d_exact)
     deferrals = _schedule(d_per, dollars(d_last, pay), left)
     _, advised_match, match_rest = match_range(
         ctx, match_limits, tiers, advised, p.so_far, deferrals
@@ -384,14 +403,16 @@ def paid_payroll_figures(
     )
     carry_free = dollars(floor_step(cap, step), pay) * left
     fills = raise_fills_415c(match_limits, compensation, tiers, p, headroom, pay_left)
-    bounds = [parts.by_415c, parts.by_pay, carry]
+    limits_left = [parts.by_415c, parts.by_pay]
     if parts.by_plan_cap is not None:
-        bounds.append(parts.by_plan_cap)
-    reachable = ZERO if fills else max(ZERO, min(bounds))
+        limits_left.append(parts.by_plan_cap)
+    limit = ZERO if fills else max(ZERO, min(limits_left))  # what the limits allow
+    reachable = min(limit, carry)
     room_415 = ZERO if fills else max(ZERO, parts.by_415c)
-    a_pct = elect(reachable, pay, left, top if left > 1 else top_last, step)
+    a_pct = elect(reachable, pay, left, top if left > 1 else top_last, step, limit)
     a_per = dollars(a_pct, pay)
-    a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step)
+    a_exact = pay * a_pct / HUNDRED * (left - 1)
+    a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step, limit - a_exact)
     a_to_come = a_per * (left - 1) + dollars(a_last, pay)
 
     # The match on the next paycheck, where the way of counting pay can't change it.
@@ -465,10 +486,11 @@ class PaycheckPlan:
     """The elections to make on the paychecks left this year (`Assessment.paycheck_plan`).
 
     Percents are of each paycheck's pay and multiples of `step`; dollars are what payroll
-    withholds at most for them (rounded up to the cent). A figure is None when an
-    unknown answer could change it (never a guessed 0). Following the plan means: elect
-    `deferral_percent` and `after_tax_percent` now, then `last_deferral_percent` and
-    `last_after_tax_percent` (both together) for the last paycheck.
+    withholds for them (to the cent, half up); matches are rounded up to the cent. A
+    figure is None when an unknown answer could change it (never a guessed 0).
+    Following the plan means: elect `deferral_percent` and `after_tax_percent` now, then
+    `last_deferral_percent` and `last_after_tax_percent` (both together) for the last
+    paycheck.
 
     - `paychecks_per_year`, `paychecks_left` (counting the next one), `pay_per_paycheck`
       (the year's pay / paychecks a year, to the cent), `pay_to_come` (that x paychecks
