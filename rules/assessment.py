@@ -98,7 +98,7 @@ def payroll_spans(
         ]
         figures = [figure for figure, _ in pairs]
         plans = [p for _, p in pairs]
-        plan = merge_plans(ctx, tiers, plans, s.plan.after_tax_contributions)
+        plan = merge_plans(ctx, tiers, plans, s.plan.after_tax_contributions, not so_far_unknown)
         per_check = span(p.after_tax_per_paycheck for p in plans).value
     if len(figures) == 1:  # every answer known: each figure is fixed
         f = figures[0]

@@ -184,13 +184,26 @@ def deferral_headroom(
     by_pay = _by_pay(compensation, p, pay_left)
     if by_402g <= ZERO or by_pay <= ZERO:
         return ZERO
-    cap = annual_additions_cap(limits, compensation)
-    room = cap - p.employer - p.after_tax
+    by_415c = deferrals_415c_allows(limits, compensation, tiers, p)
+    return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
+
+
+def deferrals_415c_allows(
+    limits: Limits, compensation: Decimal, tiers: Tiers | None, payroll: Payroll
+) -> Decimal:
+    """415(c) and 414(v): the most deferrals here in the year, the match priced on them.
+
+    415(c) plus the catch-up, less the other employer money and the after-tax so far;
+    and the match itself must fit 415(c) beside them (a catch-up absorbs deferrals,
+    never employer money).
+    """
+    p = payroll
+    room = annual_additions_cap(limits, compensation) - p.employer - p.after_tax
     by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
     if tiers:
         by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
         by_415c = min(by_415c, by_match)
-    return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
+    return by_415c
 
 
 def _by_pay(compensation: Decimal, p: Payroll, pay_left: Decimal | None) -> Decimal:

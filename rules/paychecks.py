@@ -38,6 +38,7 @@ from rules.contributions import (
     Tiers,
     after_tax_room_parts,
     deferral_headroom,
+    deferrals_415c_allows,
     excess_annual_additions,
     excess_deferrals,
     match_in_bands,
@@ -220,6 +221,7 @@ class PlanFigures(NamedTuple):
     after_tax_to_come: Decimal
     after_tax_reachable: Decimal
     after_tax_shortfall: Decimal
+    room_415c: Decimal  # the 415(c) room at the advised deferrals: reachable + shortfall
     match_to_come: Decimal
     binding: str
     match_per_paycheck: Decimal | None
@@ -276,15 +278,14 @@ def match_range(
         low = high = ZERO
     else:
         low = ZERO
-        high = (
-            max(
-                match_in_bands(ctx.counted_past(m), so_far, tiers).quantize(
-                    CENT, rounding=ROUND_CEILING
-                )
-                for m in ctx.methods()
+        high = max(
+            match_in_bands(ctx.counted_past(m), so_far, tiers).quantize(
+                CENT, rounding=ROUND_CEILING
             )
-            + CENT * ctx.paid
+            for m in ctx.methods()
         )
+        if high:  # each past paycheck's match may have been rounded up a cent
+            high += CENT * ctx.paid
     return low + min(rests), high + max(rests), max(rests)
 
 
@@ -375,9 +376,20 @@ def paid_payroll_figures(
 
     # Deferrals first: the raise, then the elections that reach the year's target.
     pay_left = ctx.pay_to_come - to_come_now
-    headroom = deferral_headroom(match_limits, compensation, tiers, p, pay_left)
+    # With no true-up the match credited so far is money in, whatever is deferred next;
+    # the raise prices the rest with the formula (at least what the paychecks left can
+    # credit), and a cent a paycheck for each paycheck's match rounded up.
+    raising = p
+    if ctx.true_up is False and tiers:
+        credited = (ctx.match_so_far or ZERO) + CENT * ctx.per_year
+        raising = p._replace(employer=p.employer + credited)
+    headroom = deferral_headroom(match_limits, compensation, tiers, raising, pay_left)
     advised = p.deferrals + headroom
-    target = max(ZERO, advised - p.so_far)
+    # Never past 402(g) with the catch-up (per person) or what 415(c) allows: a plan
+    # already over them is corrected by the excess step; its elections stop at them.
+    by_402g = limits.elective_deferral + p.catch_up - p.other_deferrals
+    by_415c = deferrals_415c_allows(match_limits, compensation, tiers, raising)
+    target = max(ZERO, min(advised, by_402g, by_415c) - p.so_far)
     reach = min(target, ctx.pay_to_come)
     d_pct = elect(reach, pay, left, HUNDRED, step, target)
     d_per = dollars(d_pct, pay)
@@ -402,7 +414,7 @@ def paid_payroll_figures(
         floor_step(HUNDRED - d_last, step), pay
     )
     carry_free = dollars(floor_step(cap, step), pay) * left
-    fills = raise_fills_415c(match_limits, compensation, tiers, p, headroom, pay_left)
+    fills = raise_fills_415c(match_limits, compensation, tiers, raising, headroom, pay_left)
     limits_left = [parts.by_415c, parts.by_pay]
     if parts.by_plan_cap is not None:
         limits_left.append(parts.by_plan_cap)
@@ -456,6 +468,7 @@ def paid_payroll_figures(
         after_tax_to_come=a_to_come,
         after_tax_reachable=reachable,
         after_tax_shortfall=room_415 - reachable,
+        room_415c=room_415,
         match_to_come=match_rest,
         binding=_binding(
             room_415,
@@ -495,8 +508,9 @@ class PaycheckPlan:
     - `paychecks_per_year`, `paychecks_left` (counting the next one), `pay_per_paycheck`
       (the year's pay / paychecks a year, to the cent), `pay_to_come` (that x paychecks
       left), `step` (the election step, percent).
-    - `deferral_target`: the year's advised deferrals (today's plus the advised raise)
-      less those made so far: what the paychecks left should defer.
+    - `deferral_target`: the year's advised deferrals (today's plus the advised raise,
+      never past the 402(g) limit with the catch-up less other employers' deferrals, nor
+      what 415(c) allows) less those made so far: what the paychecks left should defer.
     - `deferral_percent`, `after_tax_percent`: to elect on each paycheck left, rounded
       down to the step: the same percent on every paycheck left never overshoots.
     - `deferral_per_paycheck`, `after_tax_per_paycheck`, `match_per_paycheck`: the
@@ -579,28 +593,62 @@ def schedule_of(
     )
 
 
+# Figures that are not monotone in the answers (what rounding leaves is a sawtooth of
+# the target): known only when the figures they follow from are, not merely when the
+# corner answers agree on them. Every other figure is monotone in each answer, so the
+# corners' agreeing fixes it (`rules.unknowns`).
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "deferral_left_over": ("deferral_target",),
+    "last_deferral_percent": ("deferral_target",),
+    "deferral_to_come": ("deferral_target",),
+    "match_to_come": ("deferral_target",),
+    "match_lost": ("deferral_target",),
+    "after_tax_left_over": ("after_tax_reachable", "after_tax_percent"),
+    "last_after_tax_percent": ("after_tax_reachable", "after_tax_percent", "deferral_target"),
+    "after_tax_to_come": ("after_tax_reachable", "after_tax_percent", "deferral_target"),
+    "after_tax_shortfall": ("after_tax_reachable", "room_415c"),
+}
+
+
 def merge_plans(
     ctx: PayContext,
     tiers: Tiers | None,
     plans: list[PlanFigures],
     after_tax_allowed: bool | None,
+    so_far_known: bool = True,
 ) -> PaycheckPlan:
     """One PaycheckPlan from the plans of every corner answer: a figure they all agree
-    on is known, any other is None. The after-tax part follows the plan's features."""
+    on is known (and what it follows from, ANCHORS), any other is None. The after-tax
+    part follows the plan's features. `so_far_known`: the deferrals so far are (the
+    match lost turns on them)."""
+
+    def agreed(name: str) -> Decimal | None:
+        values = {getattr(plan, name) for plan in plans}
+        return None if None in values else _agree(values)
 
     def known(name: str) -> Decimal | None:
         if tiers is None and name.startswith("match"):
             return None  # no formula: the match per paycheck is not known
-        values = {getattr(plan, name) for plan in plans}
-        return None if None in values else _agree(values)
+        if name == "match_lost" and not so_far_known:
+            return None
+        if any(agreed(anchor) is None for anchor in ANCHORS.get(name, ())):
+            return None
+        return agreed(name)
 
     def after_tax(name: str) -> Decimal | None:
         if after_tax_allowed is None:
             return None
         return known(name) if after_tax_allowed else ZERO
 
+    # Nothing short means 415(c) binds; else what binds, once the shortfall is known and
+    # every corner answer names the same limit.
     bindings = {plan.binding for plan in plans}
-    binding = bindings.pop() if len(bindings) == 1 and after_tax_allowed else None
+    short = known("after_tax_shortfall")
+    binding = None
+    if after_tax_allowed and short == ZERO:
+        binding = "415(c)"
+    elif after_tax_allowed and short is not None and len(bindings) == 1:
+        binding = bindings.pop()
     d_per, d_last = known("deferral_per_paycheck"), known("last_deferral_percent")
     a_per, a_last = after_tax("after_tax_per_paycheck"), after_tax("last_after_tax_percent")
     deferral = None if d_per is None or d_last is None else (d_per, dollars(d_last, ctx.pay))
