@@ -22,9 +22,11 @@ from rules.models import (
     PlanFeatures,
     Situation,
 )
+from rules.paychecks import PAYCHECKS_PER_YEAR, Paycheck, PaycheckPlan, paychecks_left
 
 __all__ = [
     "MAX_MONEY",
+    "PAYCHECKS_PER_YEAR",
     "Action",
     "ActionCode",
     "Assessment",
@@ -32,6 +34,8 @@ __all__ = [
     "FilingStatus",
     "Limits",
     "MegaBackdoor",
+    "Paycheck",
+    "PaycheckPlan",
     "PlanFeatures",
     "Situation",
     "UnsupportedTaxYear",
@@ -41,6 +45,7 @@ __all__ = [
     "limits_for",
     "mega_backdoor_status",
     "nonelective_contribution",
+    "paychecks_left",
     "supported_years",
     "tiered_match",
 ]

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from rules.contributions import per_paycheck
 from rules.figures import Citation, FilingStatus, Limits
+from rules.floor import lookback_year
 from rules.limits import PHASEOUT_PARAMETER, cite, hce_threshold
 from rules.models import Action, ActionCode, MegaBackdoor, PlanFeatures
 from rules.unknowns import Span
@@ -55,6 +56,7 @@ class Figures(NamedTuple):
     conversion_earnings: Decimal | None
     conversion_tax: Decimal | None
     hce: bool | None
+    on_floor: bool = False  # planned on an earlier year's figures: no deadline is known
 
 
 def in_plan_conversion(plan: PlanFeatures) -> bool | None:
@@ -100,7 +102,7 @@ def _corrections(f: Figures) -> list[Action]:
                 + _source(f.limits, "excess_deferral_deadline")
                 + cite("irc_402g", "irs_402g_excess"),
                 rule="402(g)",
-                deadline=f.limits.excess_deferral_deadline,
+                deadline=None if f.on_floor else f.limits.excess_deferral_deadline,
             )
         )
     if f.excess_annual_additions is not None and f.excess_annual_additions.certain:
@@ -172,7 +174,7 @@ def _roth_ira(f: Figures) -> list[Action]:
     ira_sources = _source(f.limits, "ira_contribution_limit") + cite("irc_219b1")
     if f.spousal_ira:
         ira_sources += cite("irc_219c")
-    deadline = f.limits.ira_contribution_deadline
+    deadline = None if f.on_floor else f.limits.ira_contribution_deadline
     if f.direct_roth.possible:
         actions.append(
             Action(
@@ -220,16 +222,34 @@ def _may_hold_after_tax(f: Figures) -> bool:
 
 
 def _ask_hr(f: Figures) -> list[Action]:
+    """Ask HR what is unknown, with what is at stake: the after-tax room if HR says yes.
+
+    The room is worked out as if the plan takes after-tax money (a `None` feature does
+    not change it), so it is what the answer "yes" opens this year; `at_least` when an
+    unknown answer could raise it. The conversion question carries it only when
+    after-tax money is known to be allowed and the year is open.
+    """
     plan = f.plan
     actions: list[Action] = []
+    room = f.after_tax_room
+    stake = None if room is None else room.value
+    floor = None if room is None else room.at_least
     if plan.after_tax_contributions is None and not f.year_closed:
         actions.append(
-            Action(ActionCode.ask_hr_after_tax, sources=cite("irs_after_tax_rollovers"))
+            Action(
+                ActionCode.ask_hr_after_tax,
+                amount=stake,
+                at_least=floor,
+                sources=cite("irs_after_tax_rollovers"),
+            )
         )
     if route_unknown(plan) and (not f.year_closed or _may_hold_after_tax(f)):
+        known = plan.after_tax_contributions is True and not f.year_closed
         actions.append(
             Action(
                 ActionCode.ask_hr_conversion,
+                amount=stake if known else None,
+                at_least=floor if known else None,
                 sources=cite("irs_after_tax_rollovers", "notice_2013_74"),
             )
         )
@@ -329,7 +349,7 @@ def _mega_backdoor(f: Figures, status: MegaBackdoor) -> list[Action]:
 def _hce(f: Figures) -> list[Action]:
     if not f.hce or f.year_closed:
         return []
-    _, threshold_source = hce_threshold(f.tax_year - 1)
+    _, threshold_source = hce_threshold(lookback_year(f.tax_year))
     room = f.after_tax_room
     return [
         Action(

@@ -9,11 +9,20 @@ from rules import contributions as c
 from rules.advice import Figures, build_actions, ira_still_open
 from rules.conversions import backdoor_taxable, conversion_earnings, estimated_tax
 from rules.figures import FilingStatus, Limits
-from rules.limits import hce_threshold, limits_for
+from rules.floor import lookback_year, planning_limits
+from rules.limits import hce_threshold
 from rules.models import Assessment, Situation
+from rules.paychecks import (
+    WHOLE_PERCENT,
+    PaycheckPlan,
+    PayContext,
+    merge_plans,
+    paid_payroll_figures,
+    pay_per_paycheck,
+)
 from rules.plan_tests import is_hce, roth_catch_up_required
 from rules.roth_ira import ira_dollar_limit, ira_maximum_range, roth_ira_limit_of
-from rules.unknowns import FAR, Span, payroll_answers, possible_catch_ups
+from rules.unknowns import FAR, Span, fixed, payroll_answers, possible_catch_ups, span
 
 ZERO = Decimal(0)
 TEN = Decimal(10)
@@ -22,7 +31,8 @@ TEN = Decimal(10)
 class PayrollSpans(NamedTuple):
     """The 402(g)/415(c) figures over every answer the unknowns could take.
 
-    Field for field the ranges of `contributions.PayrollFigures` (same names, same order).
+    Field for field the ranges of `contributions.PayrollFigures` (same names); `plan` is
+    the paycheck plan when the paychecks are known.
     """
 
     excess_deferrals: Span
@@ -32,21 +42,90 @@ class PayrollSpans(NamedTuple):
     advised_deferrals: Span
     advised_match: Span
     room: Span
+    plan: PaycheckPlan | None = None
+    # The dollars of the plan's after-tax percent, as if the plan takes after-tax money
+    # (like the room): None without a paycheck plan, or when an unknown could change it.
+    after_tax_per_paycheck: Decimal | None = None
+
+
+def pay_context(s: Situation, match_limits: Limits, closed: bool) -> PayContext | None:
+    """The paychecks of the year, when all that the paycheck plan needs is known."""
+    pay, per_year, left = s.compensation, s.paychecks_per_year, s.remaining_paychecks
+    if closed or pay is None or per_year is None or left is None or left == 0:
+        return None
+    return PayContext(
+        per_year=per_year,
+        left=left,
+        pay=pay_per_paycheck(pay, per_year),
+        step=s.election_step_percent or WHOLE_PERCENT,
+        compensation=pay,
+        pay_limit=match_limits.compensation,
+        true_up=s.match_true_up,
+        prorated=s.compensation_limit_prorated,
+        match_so_far=s.match_so_far,
+    )
 
 
 def payroll_spans(
-    s: Situation, limits: Limits, pay: Decimal, year_closed: bool = False
+    s: Situation,
+    limits: Limits,
+    pay: Decimal,
+    closed: bool = False,
+    match_limits: Limits | None = None,
 ) -> PayrollSpans:
-    """402(g), 415(c): the payroll figures at each corner answer, as ranges."""
+    """402(g), 415(c): the payroll figures at each corner answer, as ranges.
+
+    `closed`: payroll is closed (the year has ended, or its last paycheck is paid).
+    """
     tiers = s.match_tiers
     cap = s.plan.after_tax_cap_percent
-    figures = [
-        c.payroll_figures(limits, pay, tiers, cap, answer, year_closed)
-        for answer in payroll_answers(s, possible_catch_ups(limits, s.age))
-    ]
+    ml = limits if match_limits is None else match_limits
+    ctx = pay_context(s, ml, closed)
+    catch_ups = possible_catch_ups(limits, s.age)
+    plan = per_check = None
+    if ctx is None:
+        no_true_up = s.match_true_up is False
+        figures = [
+            c.payroll_figures(limits, pay, tiers, cap, answer, closed, ml, no_true_up,
+                              s.match_so_far)
+            for answer in payroll_answers(s, catch_ups)
+        ]  # fmt: skip
+    else:
+        so_far_unknown = s.deferrals_so_far is None and ctx.paid > 0
+        pairs = [
+            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx)
+            for answer in payroll_answers(s, catch_ups, so_far_unknown)
+        ]
+        figures = [figure for figure, _ in pairs]
+        plans = [p for _, p in pairs]
+        plan = merge_plans(ctx, tiers, plans, s.plan.after_tax_contributions, not so_far_unknown)
+        per_check = span(p.after_tax_per_paycheck for p in plans).value
     if len(figures) == 1:  # every answer known: each figure is fixed
-        return PayrollSpans._make([Span(x, x) for x in figures[0]])
-    return PayrollSpans._make([Span(min(col), max(col)) for col in zip(*figures, strict=True)])
+        f = figures[0]
+        return PayrollSpans(
+            excess_deferrals=fixed(f.excess_deferrals),
+            excess_annual_additions=Span(f.excess_low, f.excess_annual_additions),
+            match=Span(f.match_low, f.match),
+            headroom=fixed(f.headroom),
+            advised_deferrals=fixed(f.advised_deferrals),
+            advised_match=fixed(f.advised_match),
+            room=fixed(f.room),
+            plan=plan,
+            after_tax_per_paycheck=per_check,
+        )
+    return PayrollSpans(
+        excess_deferrals=span(f.excess_deferrals for f in figures),
+        excess_annual_additions=Span(
+            min(f.excess_low for f in figures), max(f.excess_annual_additions for f in figures)
+        ),
+        match=Span(min(f.match_low for f in figures), max(f.match for f in figures)),
+        headroom=span(f.headroom for f in figures),
+        advised_deferrals=span(f.advised_deferrals for f in figures),
+        advised_match=span(f.advised_match for f in figures),
+        room=span(f.room for f in figures),
+        plan=plan,
+        after_tax_per_paycheck=per_check,
+    )
 
 
 def _known_additions(s: Situation, payroll: PayrollSpans | None) -> Decimal | None:
@@ -221,20 +300,29 @@ def assess(situation: Situation) -> Assessment:
     Every figure that an unknown answer could change is None; nothing is guessed.
     """
     s = situation
-    limits = limits_for(s.tax_year)
+    limits, match_limits, on_floor = planning_limits(s.tax_year, s.floor_of)
     age, pay = s.age, s.compensation
 
     catch_up = None if age is None else c.catch_up_limit(limits, age)
     deferral_limit = None if catch_up is None else limits.elective_deferral + catch_up
     additions_limit = None if pay is None else c.annual_additions_cap(limits, pay)
     year_closed = s.as_of is not None and s.as_of.year > s.tax_year
+    # Payroll is closed once the year has ended or its last paycheck is paid.
+    closed = year_closed or s.remaining_paychecks == 0
 
-    payroll = None if pay is None else payroll_spans(s, limits, pay, year_closed)
+    payroll = None if pay is None else payroll_spans(s, limits, pay, closed, match_limits)
     excess_402g = payroll.excess_deferrals if payroll else excess_deferrals_span(s, limits)
+    excess_415c = None if payroll is None else payroll.excess_annual_additions
+    if on_floor:  # next year's limits may be higher: an excess over the floor's is possible
+        excess_402g = None if excess_402g is None else Span(ZERO, excess_402g.high)
+        excess_415c = None if excess_415c is None else Span(ZERO, excess_415c.high)
     room = None if payroll is None else payroll.room
+    plan = None if payroll is None else payroll.plan
     per_check = None
-    paychecks = None if year_closed else s.remaining_paychecks  # none left in an ended year
-    if room is not None and room.value is not None and paychecks is not None:
+    paychecks = None if closed else s.remaining_paychecks  # none left once payroll closed
+    if plan is not None and payroll is not None:
+        per_check = payroll.after_tax_per_paycheck
+    elif room is not None and room.value is not None and paychecks:
         per_check = c.per_paycheck(room.value, paychecks)
 
     maximum, spousal, ira = iras(s, limits, payroll)
@@ -261,7 +349,7 @@ def assess(situation: Situation) -> Assessment:
             spousal_ira=spousal,
             match_priced=s.match_tiers is not None,
             excess_deferrals=excess_402g,
-            excess_annual_additions=None if payroll is None else payroll.excess_annual_additions,
+            excess_annual_additions=excess_415c,
             roth_catch_up_required=roth_catch_up,
             direct_roth=None if ira is None else ira.direct,
             backdoor=backdoor,
@@ -277,6 +365,7 @@ def assess(situation: Situation) -> Assessment:
             conversion_earnings=earnings,
             conversion_tax=tax,
             hce=hce,
+            on_floor=on_floor,
         )
     )
 
@@ -306,16 +395,16 @@ def assess(situation: Situation) -> Assessment:
         roth_catch_up_required=roth_catch_up,
         mega_backdoor=status,
         excess_deferrals=value(excess_402g),
-        excess_annual_additions=value(
-            None if payroll is None else payroll.excess_annual_additions
-        ),
+        excess_annual_additions=value(excess_415c),
         actions=actions,
         deferral_headroom=value(None if payroll is None else payroll.headroom),
         employer_match=value(payroll.match) if priced and payroll else None,
         employer_match_advised=value(payroll.advised_match) if priced and payroll else None,
         ira_maximum=value(maximum),
         year_closed=year_closed,
-        hce_threshold=hce_threshold(s.tax_year - 1)[0],
+        hce_threshold=hce_threshold(lookback_year(s.tax_year))[0],
         counted_deferrals=counted,
         catch_up_used=catch_up_used,
+        paycheck_plan=plan,
+        on_floor=on_floor,
     )

@@ -60,6 +60,35 @@ def after_tax_cap(limits: Limits, compensation: Decimal, cap_percent: Decimal) -
     )
 
 
+class RoomParts(NamedTuple):
+    """The three bounds on this year's after-tax contributions (each may be negative)."""
+
+    by_415c: Decimal  # 415(c): the lesser of the dollar limit or pay, less what is in
+    by_plan_cap: Decimal | None  # the plan's percent-of-pay cap less after-tax so far
+    by_pay: Decimal  # the year's pay less deferrals and after-tax so far
+
+
+def after_tax_room_parts(
+    limits: Limits,
+    compensation: Decimal,
+    elective_deferrals: Decimal,
+    employer_contributions: Decimal,
+    after_tax_contributed: Decimal,
+    cap_percent: Decimal | None,
+) -> RoomParts:
+    """415(c), the plan's cap and the year's pay, each as what it leaves for after-tax."""
+    cap = annual_additions_cap(limits, compensation)
+    used = counted_deferrals(limits, elective_deferrals) + employer_contributions
+    by_cap = None
+    if cap_percent is not None:
+        by_cap = after_tax_cap(limits, compensation, cap_percent) - after_tax_contributed
+    return RoomParts(
+        by_415c=cap - used - after_tax_contributed,
+        by_plan_cap=by_cap,
+        by_pay=compensation - elective_deferrals - after_tax_contributed,
+    )
+
+
 def after_tax_room(
     limits: Limits,
     compensation: Decimal,
@@ -75,12 +104,17 @@ def after_tax_room(
     pay left after deferrals (payroll can't withhold what it doesn't pay).
     `employer_contributions` is all employer money at these deferrals, match included.
     """
-    cap = annual_additions_cap(limits, compensation)
-    used = counted_deferrals(limits, elective_deferrals) + employer_contributions
-    room = cap - used - after_tax_contributed
-    if cap_percent is not None:
-        room = min(room, after_tax_cap(limits, compensation, cap_percent) - after_tax_contributed)
-    room = min(room, compensation - elective_deferrals - after_tax_contributed)
+    parts = after_tax_room_parts(
+        limits,
+        compensation,
+        elective_deferrals,
+        employer_contributions,
+        after_tax_contributed,
+        cap_percent,
+    )
+    room = min(parts.by_415c, parts.by_pay)
+    if parts.by_plan_cap is not None:
+        room = min(room, parts.by_plan_cap)
     return max(ZERO, room)
 
 
@@ -130,6 +164,7 @@ def deferral_headroom(
     compensation: Decimal,
     tiers: Tiers | None,
     payroll: Payroll,
+    pay_left: Decimal | None = None,
 ) -> Decimal:
     """402(g), 414(v), 415(c): how much more can be deferred here without an excess.
 
@@ -137,7 +172,8 @@ def deferral_headroom(
     - 402(g) with the catch-up, per person: the limit less deferrals here and at other
       employers this year;
     - the pay left: pay less deferrals and after-tax contributions (employer money is
-      not withheld from pay);
+      not withheld from pay); with the paychecks known, also `pay_left`: the pay of the
+      paychecks still to come less the deferrals they already carry;
     - 415(c) plus the catch-up (catch-ups are not annual additions) less the employer
       money and after-tax so far, with the match priced at the raised deferrals;
     - and the match itself must fit 415(c) beside the other employer money and the
@@ -145,16 +181,35 @@ def deferral_headroom(
     """
     p = payroll
     by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
-    by_pay = compensation - p.deferrals - p.after_tax
+    by_pay = _by_pay(compensation, p, pay_left)
     if by_402g <= ZERO or by_pay <= ZERO:
         return ZERO
-    cap = annual_additions_cap(limits, compensation)
-    room = cap - p.employer - p.after_tax
+    by_415c = deferrals_415c_allows(limits, compensation, tiers, p)
+    return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
+
+
+def deferrals_415c_allows(
+    limits: Limits, compensation: Decimal, tiers: Tiers | None, payroll: Payroll
+) -> Decimal:
+    """415(c) and 414(v): the most deferrals here in the year, the match priced on them.
+
+    415(c) plus the catch-up, less the other employer money and the after-tax so far;
+    and the match itself must fit 415(c) beside them (a catch-up absorbs deferrals,
+    never employer money).
+    """
+    p = payroll
+    room = annual_additions_cap(limits, compensation) - p.employer - p.after_tax
     by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
     if tiers:
         by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
         by_415c = min(by_415c, by_match)
-    return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
+    return by_415c
+
+
+def _by_pay(compensation: Decimal, p: Payroll, pay_left: Decimal | None) -> Decimal:
+    """The deferral raise the pay allows: the year's, and the paychecks' left if known."""
+    by_pay = compensation - p.deferrals - p.after_tax
+    return by_pay if pay_left is None else min(by_pay, pay_left)
 
 
 def raise_fills_415c(
@@ -163,6 +218,7 @@ def raise_fills_415c(
     tiers: Tiers | None,
     payroll: Payroll,
     headroom: Decimal,
+    pay_left: Decimal | None = None,
 ) -> bool:
     """415(c): whether the advised raise stops at 415(c) (rather than 402(g) or pay).
 
@@ -174,15 +230,16 @@ def raise_fills_415c(
         return False
     p = payroll
     by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
-    by_pay = compensation - p.deferrals - p.after_tax
-    return headroom < min(by_402g, by_pay)
+    return headroom < min(by_402g, _by_pay(compensation, p, pay_left))
 
 
 class Payroll(NamedTuple):
     """One complete answer about this year's money into the plan (nothing unknown).
 
     `employer` is the employer money that does not depend on deferrals (all of it when
-    there is no match formula); `catch_up` the person's 414(v) catch-up for their age.
+    there is no match formula); `catch_up` the person's 414(v) catch-up for their age;
+    `so_far` the deferrals already made here this year (part of `deferrals`, the year's
+    planned total), which only the paycheck plan uses.
     """
 
     deferrals: Decimal
@@ -190,10 +247,16 @@ class Payroll(NamedTuple):
     employer: Decimal
     after_tax: Decimal
     catch_up: Decimal
+    so_far: Decimal = ZERO
 
 
 class PayrollFigures(NamedTuple):
-    """What one complete Payroll gives: excesses now, then the advised raise and room."""
+    """What one complete Payroll gives: excesses now, then the advised raise and room.
+
+    `match` and `excess_annual_additions` are the most the match already due could be;
+    `match_low` and `excess_low` the least (they differ only without a true-up, when the
+    match credited so far is not known).
+    """
 
     excess_deferrals: Decimal
     excess_annual_additions: Decimal
@@ -202,6 +265,8 @@ class PayrollFigures(NamedTuple):
     advised_deferrals: Decimal
     advised_match: Decimal
     room: Decimal
+    match_low: Decimal
+    excess_low: Decimal
 
 
 def payroll_figures(
@@ -211,37 +276,63 @@ def payroll_figures(
     cap_percent: Decimal | None,
     payroll: Payroll,
     year_closed: bool = False,
+    match_limits: Limits | None = None,
+    no_true_up: bool = False,
+    match_so_far: Decimal | None = None,
 ) -> PayrollFigures:
-    """The 402(g) and 415(c) figures for one complete answer.
+    """The 402(g) and 415(c) figures for one complete answer, the paychecks not known.
 
     Excesses are of the money already in (the match at today's deferrals); the room is
     after the advice's first step, maxing deferrals, with the match re-priced there, so
-    following the steps in order never breaks 415(c). Once the year has ended payroll is
-    closed: no raise and no room are left, whatever the limits would allow.
+    following the steps in order never breaks 415(c). Once the year has ended (or its
+    last paycheck is paid) payroll is closed: no raise and no room are left, whatever the
+    limits would allow. `match_limits` prices the match (planning on a floor it has no
+    401(a)(17) cap; see `rules.floor`).
+
+    The match is the formula on the year's deferrals: what a true-up pays, and the most
+    a plan can credit (tiers with rates that do not rise). A plan known to have
+    `no_true_up` credits it paycheck by paycheck: once payroll is closed the year's match
+    is `match_so_far`; while it is open, with the paychecks unknown, it lies between what
+    is credited so far (0 when not known) and the formula. The room is priced at the top
+    of that range, an excess counts as certain only at the bottom.
     """
     p = payroll
-    match = match_on_deferrals(limits, compensation, p.deferrals, tiers) if tiers else ZERO
-    headroom = ZERO if year_closed else deferral_headroom(limits, compensation, tiers, p)
+    ml = limits if match_limits is None else match_limits
+    match = match_on_deferrals(ml, compensation, p.deferrals, tiers) if tiers else ZERO
+    match_low = match
+    if tiers and no_true_up:
+        credited = ZERO if match_so_far is None else match_so_far
+        final = year_closed and match_so_far is not None  # the year's match is credited
+        match = credited if final else max(match, credited)
+        match_low = credited
+    headroom = ZERO if year_closed else deferral_headroom(ml, compensation, tiers, p)
     advised = p.deferrals + headroom
     advised_match = match
     if tiers and headroom:
-        advised_match = match_on_deferrals(limits, compensation, advised, tiers)
+        advised_match = max(match, match_on_deferrals(ml, compensation, advised, tiers))
+
+    def excess(employer_match: Decimal) -> Decimal:
+        return excess_annual_additions(
+            limits, compensation, p.deferrals, p.employer + employer_match, p.after_tax, p.catch_up
+        )
+
+    high = excess(match)
     return PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
         ),
-        excess_annual_additions=excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
-        ),
+        excess_annual_additions=high,
         match=match,
         headroom=headroom,
         advised_deferrals=advised,
         advised_match=advised_match,
         room=ZERO
-        if year_closed or raise_fills_415c(limits, compensation, tiers, p, headroom)
+        if year_closed or raise_fills_415c(ml, compensation, tiers, p, headroom)
         else after_tax_room(
             limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
         ),
+        match_low=match_low,
+        excess_low=high if match_low == match else excess(match_low),
     )
 
 
@@ -359,14 +450,24 @@ def match_on_deferrals(
     the larger of the two usual readings, so the room never counts on less match than
     the plan may pay. One rounding, at the end.
     """
-    pay = plan_compensation(limits, compensation)
+    amount = match_in_bands(plan_compensation(limits, compensation), deferrals, tiers)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def match_in_bands(plan_pay: Decimal, deferrals: Decimal, tiers: Tiers) -> Decimal:
+    """A tiered match, unrounded: each tier matches the deferral dollars in its band.
+
+    `plan_pay` is the pay the plan counts (already capped, for a year or a paycheck):
+    tier `(rate %, width %)` matches rate% of the deferrals between its lower and upper
+    edge as percents of that pay.
+    """
     amount = ZERO
     floor = ZERO
     for rate, width in tiers:
-        low, high = pay * floor / HUNDRED, pay * (floor + width) / HUNDRED
+        low, high = plan_pay * floor / HUNDRED, plan_pay * (floor + width) / HUNDRED
         amount += max(ZERO, min(deferrals, high) - low) * rate / HUNDRED
         floor += width
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount
 
 
 def nonelective_contribution(limits: Limits, compensation: Decimal, percent: Decimal) -> Decimal:

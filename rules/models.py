@@ -18,12 +18,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from rules.figures import Citation, FilingStatus, Limits
 from rules.limits import UnsupportedTaxYear, limits_for
+from rules.paychecks import PaycheckPlan
 
 MAX_MONEY = Decimal("1000000000")  # $1 billion: far above any 401(k) figure; stops absurd input.
 
@@ -79,10 +81,46 @@ class Situation(BaseModel):
       year's whole allowance. Given, they state what is left; traditional ones are
       taken as nondeductible and already converted (a backdoor under way), so they
       share this year's Form 8606 ratio.
+
+    The paychecks (issue 14; `rules.paychecks`). With `paychecks_per_year`,
+    `remaining_paychecks` and `compensation` known and the year open, the core plans the
+    elections for the paychecks left (`Assessment.paycheck_plan`):
+
+    - `remaining_paychecks`: the paychecks of the year still to come, counting the next
+      one (`rules.paychecks_left` estimates it from the pay frequency and the date); 0
+      means the year's last paycheck has been paid: nothing more can go in through
+      payroll. `paychecks_per_year`: 52, 26, 24, 12, or 27 / 53 in a year with an extra
+      biweekly / weekly paycheck.
+    - `deferrals_so_far`: elective deferrals made here so far this year (the latest pay
+      stub); part of `elective_deferrals`, which stays the year's planned total. Unknown
+      while paychecks have already been paid, the deferral elections are None; before
+      the first paycheck it is 0.
+    - `election_step_percent`: the plan's election step in percent of pay (1 = whole
+      percents, 0.5, 0.1); None: whole percents.
+    - `match_true_up`: the employer trues the match up at year end (the match is then
+      the formula on the year's deferrals). None: priced as if it does, the larger match
+      (the side that never breaks 415(c)). False: each paycheck's match counts, so
+      reaching 402(g) early loses match (`PaycheckPlan.match_lost`), and the room may
+      be priced on the match the paychecks credit.
+    - `match_so_far`: the match credited so far this year (the pay stub); used only with
+      no true-up. Not known, the past paychecks are priced at the most they could have
+      earned for the room, and at 0 for an excess to be certain.
+    - `compensation_limit_prorated`: above the 401(a)(17) pay limit, whether a paycheck's
+      match counts at most limit / paychecks a year of its pay (True) or each paycheck's
+      pay in full until the year's pay counted reaches the limit, then none (False).
+      Matters only with no true-up and pay above the limit; None: the larger match.
+      This is the one input needed: a true-up's annual formula counts pay up to the
+      limit whatever the paychecks did.
+    - `floor_of`: plan `tax_year`, whose IRS figures are not loaded (2027 in November
+      2026), on the figures of `floor_of`, an earlier loaded year, as a floor
+      (`rules.floor`; `Assessment.on_floor`). With `tax_year`'s own figures loaded they
+      are used and `floor_of` is moot.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # Before tax_year so that tax_year's check can see it (a field sees those before it).
+    floor_of: int | None = None
     tax_year: int
     age: Annotated[int, Field(ge=18, le=120)] | None = None
     compensation: Money | None = None
@@ -97,7 +135,7 @@ class Situation(BaseModel):
     pretax_ira_balance: Money | None = None
     prior_year_compensation: Money | None = None
     marginal_tax_rate: Rate | None = None
-    remaining_paychecks: Annotated[int, Field(ge=1, le=53)] | None = None
+    remaining_paychecks: Annotated[int, Field(ge=0, le=53)] | None = None
     paychecks_per_year: Annotated[int, Field(ge=1, le=53)] | None = None
     # Contract additions (DESIGN.md, December 2026).
     match_tiers: tuple[MatchTier, ...] | None = None
@@ -109,10 +147,29 @@ class Situation(BaseModel):
     # So that following an IRA step can be recorded (the property tests do).
     roth_ira_contributed: Money | None = None
     traditional_ira_contributed: Money | None = None
+    # Issue 14: the paychecks that are left.
+    deferrals_so_far: Money | None = None
+    election_step_percent: Percent | None = None
+    match_true_up: bool | None = None
+    match_so_far: Money | None = None
+    compensation_limit_prorated: bool | None = None
+
+    @field_validator("floor_of")
+    @classmethod
+    def _floor_is_published(cls, year: int | None) -> int | None:
+        if year is not None:
+            try:
+                limits_for(year)
+            except UnsupportedTaxYear as error:
+                raise ValueError(f"a floor needs published figures: {error}") from None
+        return year
 
     @field_validator("tax_year")
     @classmethod
-    def _published_year(cls, year: int) -> int:
+    def _published_year(cls, year: int, info: ValidationInfo) -> int:
+        floor = info.data.get("floor_of")
+        if floor is not None and isinstance(year, int) and not isinstance(year, bool):
+            return year  # planned on the floor's figures; _consistent checks the order
         try:
             limits_for(year)
         except UnsupportedTaxYear as error:
@@ -133,6 +190,14 @@ class Situation(BaseModel):
             and self.roth_deferrals > self.elective_deferrals
         ):
             raise ValueError("roth_deferrals cannot exceed elective_deferrals")
+        if (
+            self.deferrals_so_far is not None
+            and self.elective_deferrals is not None
+            and self.deferrals_so_far > self.elective_deferrals
+        ):
+            raise ValueError("deferrals_so_far cannot exceed elective_deferrals")
+        if self.floor_of is not None and self.floor_of >= self.tax_year:
+            raise ValueError("floor_of must be a year before tax_year")
         return self
 
     @field_validator("match_tiers")
@@ -181,7 +246,17 @@ class Action:
 
     - `max_elective_deferrals`: raise this year's deferrals here by `amount` (402(g) per
       person across employers, pay left, and 415(c) with the match at the raised
-      deferrals). The IRA figures assume the raise is pre-tax.
+      deferrals). The IRA figures assume the raise is pre-tax. With the paychecks
+      known, no more than the paychecks left can carry; `per_paycheck` is the raise
+      spread evenly (whole dollars, rounded down); the paycheck plan gives the percent.
+    - `contribute_after_tax`: `amount` is the after-tax room (with the paychecks known,
+      what they can reach); `per_paycheck` the dollars of the plan's after-tax percent
+      when there is a paycheck plan, else the room spread evenly (whole dollars down).
+    - `ask_hr_after_tax` (the plan may not take after-tax money) and `ask_hr_conversion`
+      (after-tax money is allowed, the way to Roth is unknown): `amount` is what is at
+      stake, the after-tax room this year if HR says yes (`at_least` when an unknown
+      could raise it). None for `ask_hr_conversion` when after-tax money itself is not
+      known to be allowed, or once the year has ended (only the balance is at stake).
     - `convert_in_plan` / `in_service_rollover_split` come in up to two steps, in this
       order: with an `amount`, move the after-tax balance already in the plan now
       (`taxable` its earnings, `tax` at the rate given); with no `amount`, convert (or
@@ -196,7 +271,10 @@ class Action:
       closed, so no step contributes or raises deferrals; `deadline` is the last day for
       that year's IRA contributions, whose steps follow only while it has not passed.
     - `excess_contribution`: emitted only when an excess is certain; `rule` says which
-      limit ("402(g)" or "415(c)").
+      limit ("402(g)" or "415(c)"). Never on a floor (next year's limit may be higher).
+
+    Planned on a floor (`Assessment.on_floor`) no step carries a `deadline`: the dates
+    loaded are the floor year's.
     """
 
     code: ActionCode
@@ -232,6 +310,13 @@ class Assessment:
     this person with the advice followed); `year_closed` (the tax year has ended);
     `hce_threshold`, `counted_deferrals` and `catch_up_used`, which a reader needs to
     word the HCE warning and draw the 415(c) bucket.
+
+    Issue 14: `paycheck_plan` (`rules.PaycheckPlan`): the elections for the paychecks
+    left, None when the year has ended, its last paycheck is paid, or the paychecks or
+    pay are not known. With it, `after_tax_room` is the after-tax money those paychecks
+    can reach (`PaycheckPlan.after_tax_reachable`) and `after_tax_per_paycheck` the
+    dollars of its after-tax percent. `on_floor`: planned on `Situation.floor_of`'s
+    figures (`limits` is that year's), never called next year's limits.
     """
 
     limits: Limits
@@ -259,6 +344,8 @@ class Assessment:
     hce_threshold: Decimal | None = None  # 414(q): last year's pay above it makes an HCE
     counted_deferrals: Decimal | None = None  # deferrals here counted in 415(c) (no catch-up)
     catch_up_used: Decimal | None = None  # deferrals above 402(g) that are catch-ups
+    paycheck_plan: PaycheckPlan | None = None
+    on_floor: bool = False
 
     @property
     def codes(self) -> list[ActionCode]:

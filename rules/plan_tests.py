@@ -5,16 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules.figures import Limits
+from rules.floor import lookback_year
 from rules.limits import hce_threshold
 
 
 def is_hce(tax_year: int, prior_year_compensation: Decimal) -> bool:
     """414(q)(1)(B): pay in the look-back year above that year's threshold.
 
-    The look-back year is the year before: 2025 pay over $160,000 makes an HCE in 2026.
+    The look-back year is the year before: 2025 pay over $160,000 makes an HCE in 2026
+    (planning further ahead on a floor, the latest loaded: `floor.lookback_year`).
     (Ownership over 5% also makes an HCE; the dialog does not ask about it.)
     """
-    threshold, _ = hce_threshold(tax_year - 1)
+    threshold, _ = hce_threshold(lookback_year(tax_year))
     return prior_year_compensation > threshold
 
 

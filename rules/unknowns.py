@@ -100,8 +100,15 @@ _MASKS = [tuple(bool(mask >> i & 1) for i in range(4)) for mask in range(16)]
 CORNERS_BY_UNKNOWN = {mask: _corners_for(mask) for mask in _MASKS}
 
 
-def payroll_answers(s: Situation, catch_ups: tuple[Decimal, ...]) -> list[Payroll]:
-    """Every corner answer for the payroll inputs still unknown (one when all known)."""
+def payroll_answers(
+    s: Situation, catch_ups: tuple[Decimal, ...], so_far_unknown: bool = False
+) -> list[Payroll]:
+    """Every corner answer for the payroll inputs still unknown (one when all known).
+
+    `so_far_unknown`: the deferrals made so far matter (paychecks of the year already
+    paid, none said): each answer comes with none made yet and with all of them made
+    (the paycheck figures are monotone in it). Otherwise they are as given, or 0.
+    """
     after_tax = s.after_tax_contributed
     if after_tax is None and s.plan.after_tax_contributions is False:
         after_tax = ZERO  # a plan without after-tax contributions has none
@@ -111,10 +118,12 @@ def payroll_answers(s: Situation, catch_ups: tuple[Decimal, ...]) -> list[Payrol
         s.employer_contributions,
         after_tax,
     )
+    so_far = s.deferrals_so_far or ZERO
     if d is not None and o is not None and e is not None and a is not None:
-        return [Payroll(d, o, e, a, catch_up) for catch_up in catch_ups]
-    low_d = s.roth_deferrals or ZERO  # Roth deferrals are part of the deferrals
-    answers: list[Payroll] = []
+        answers = [Payroll(d, o, e, a, catch_up, so_far) for catch_up in catch_ups]
+        return _with_so_far(answers) if so_far_unknown else answers
+    low_d = max(s.roth_deferrals or ZERO, so_far)  # Roth and past ones are part of them
+    answers = []
     for hd, ho, he, ha in CORNERS_BY_UNKNOWN[(d is None, o is None, e is None, a is None)]:
         answer = (
             d if d is not None else FAR if hd else low_d,
@@ -122,5 +131,10 @@ def payroll_answers(s: Situation, catch_ups: tuple[Decimal, ...]) -> list[Payrol
             e if e is not None else FAR if he else ZERO,
             a if a is not None else FAR if ha else ZERO,
         )
-        answers += [Payroll(*answer, catch_up) for catch_up in catch_ups]
-    return answers
+        answers += [Payroll(*answer, catch_up, so_far) for catch_up in catch_ups]
+    return _with_so_far(answers) if so_far_unknown else answers
+
+
+def _with_so_far(answers: list[Payroll]) -> list[Payroll]:
+    """Each answer with no deferrals made so far and with all of them made."""
+    return [x._replace(so_far=so_far) for x in answers for so_far in (ZERO, x.deferrals)]

@@ -24,6 +24,8 @@ def test_exported_names() -> None:
         "catch_up_limit", "employer_match", "limits_for", "mega_backdoor_status",
         "nonelective_contribution",
         "supported_years", "tiered_match",
+        # Issue 14: the paychecks that are left.
+        "PAYCHECKS_PER_YEAR", "Paycheck", "PaycheckPlan", "paychecks_left",
     }  # fmt: skip
     for name in rules.__all__:
         assert hasattr(rules, name)
@@ -58,6 +60,9 @@ def test_situation_fields() -> None:
         # So that following an IRA step can be recorded (None: the steps give the year's
         # whole allowance).
         "roth_ira_contributed", "traditional_ira_contributed",
+        # Issue 14: the paychecks that are left, and next year on a floor.
+        "deferrals_so_far", "election_step_percent", "match_true_up", "match_so_far",
+        "compensation_limit_prorated", "floor_of",
     }  # fmt: skip
     assert set(PlanFeatures.model_fields) == {
         "after_tax_contributions", "in_plan_roth_conversion", "in_service_withdrawal",
@@ -73,7 +78,7 @@ def test_assessment_fields() -> None:
         "backdoor_taxable_fraction", "conversion_taxable_earnings",
         "estimated_conversion_tax", "hce", "actions",
         "deferral_headroom", "employer_match", "employer_match_advised", "ira_maximum",
-        "year_closed",
+        "year_closed", "paycheck_plan", "on_floor",
     }  # fmt: skip
 
 
@@ -129,7 +134,7 @@ def test_situation_is_frozen() -> None:
         ("marginal_tax_rate", "-0.1"),
         ("tax_year", 2027),
         ("tax_year", 2022),
-        ("remaining_paychecks", 0),
+        ("remaining_paychecks", -1),
         ("remaining_paychecks", 54),
         ("filing_status", "married"),
         ("unknown_field", 1),

@@ -7,7 +7,9 @@ Every `tests/rules/cases/*.yaml` file is a list of cases; each case has a unique
   checked against `assess(situation)`:
     `expect:`  any Assessment fields; `codes:` (required) the exact ordered action codes;
     `actions:` per-action fields (`deadline` as a YAML date); the n-th entry with a
-    code is matched with the n-th action of that code.
+    code is matched with the n-th action of that code;
+    `paycheck_plan:` `null` (there must be none) or any `rules.PaycheckPlan` fields
+    (`binding` as a string; `schedule` as a list of `[deferral, after_tax, match]`).
 - `limits:` `{year: ..., expect: {...}}`, checked against `rules.limits_for(year)`.
 - `unsupported_year:` a year: `limits_for` raises `UnsupportedTaxYear`, and building a
   `Situation` for it raises a pydantic `ValidationError` naming `tax_year`.
@@ -21,7 +23,10 @@ decimal places; the actual value, rounded half-even to N places, must equal them
 
 Invariants checked on every situation case: each action cites at least one https
 source, and a per-paycheck amount times the remaining paychecks never exceeds the
-amount it spreads (and falls short of it by less than a dollar a paycheck).
+amount it spreads (and, spread evenly in whole dollars, falls short of it by less than
+a dollar a paycheck). With a paycheck plan: its percents are steps, fit in 100% of a
+paycheck and under the plan's cap, and its dollars add up to its targets (per paycheck
+x paychecks left + left over = target; the last-paycheck catch-up never overshoots).
 """
 
 from __future__ import annotations
@@ -36,12 +41,26 @@ import yaml
 from pydantic import ValidationError
 
 import rules
-from rules import Assessment, FilingStatus, Situation, UnsupportedTaxYear, assess, limits_for
+from rules import (
+    Assessment,
+    FilingStatus,
+    PaycheckPlan,
+    Situation,
+    UnsupportedTaxYear,
+    assess,
+    limits_for,
+)
+from tests.rules.plan_checks import check_plan_invariants
 
 CASES_DIR = Path(__file__).parent / "cases"
 KINDS = ("situation", "limits", "unsupported_year", "employer_match")
-SITUATION_KEYS = {"name", "situation", "expect", "codes", "actions"}
-ASSESSMENT_FIELDS = {f.name for f in dataclasses.fields(Assessment)} - {"limits", "actions"}
+SITUATION_KEYS = {"name", "situation", "expect", "codes", "actions", "paycheck_plan"}
+ASSESSMENT_FIELDS = {f.name for f in dataclasses.fields(Assessment)} - {
+    "limits",
+    "actions",
+    "paycheck_plan",
+}
+PLAN_FIELDS = {f.name for f in dataclasses.fields(PaycheckPlan)}
 ACTION_FIELDS = {
     "code",
     "amount",
@@ -90,7 +109,7 @@ def _same(field: str, actual: Any, expected: Any) -> None:
         want = Decimal(expected)
         places = Decimal(1).scaleb(int(want.as_tuple().exponent))
         assert Decimal(str(actual)).quantize(places, rounding=ROUND_HALF_EVEN) == want, where
-    elif field in ("mega_backdoor", "code", "rule"):
+    elif field in ("mega_backdoor", "code", "rule", "binding"):
         assert str(actual) == expected, where
     elif field == "deadline":
         assert actual == expected, where  # YAML reads 2026-04-15 as a date
@@ -125,19 +144,48 @@ def _check_situation(case: dict[str, Any]) -> None:
         for field, expected in wanted.items():
             _same(field, getattr(action, field), expected)
 
+    if "paycheck_plan" in case:
+        _check_plan(result.paycheck_plan, case["paycheck_plan"])
+    if result.paycheck_plan is not None:
+        check_plan_invariants(situation, result.paycheck_plan)
+
     # Invariants.
     for action in result.actions:
         assert action.sources, f"{action.code} cites no source"
         assert all(c.href.startswith("https://") for c in action.sources)
     paychecks = situation.remaining_paychecks
-    if paychecks is not None:
-        spreads = [(result.after_tax_room, result.after_tax_per_paycheck)]
-        spreads += [(a.amount, a.per_paycheck) for a in result.actions]
-        for total, each in spreads:
+    if paychecks:
+        by_plan = result.paycheck_plan is not None
+        spreads = [(result.after_tax_room, result.after_tax_per_paycheck, by_plan)]
+        spreads += [
+            (a.amount, a.per_paycheck, by_plan and a.code != "max_elective_deferrals")
+            for a in result.actions
+        ]
+        for total, each, elected in spreads:
             if total is None or each is None:
                 continue
             assert each * paychecks <= total, f"{each} x {paychecks} overshoots {total}"
-            assert total - each * paychecks < paychecks, f"{each} x {paychecks} << {total}"
+            if not elected:  # whole dollars: short by under a dollar a paycheck
+                assert total - each * paychecks < paychecks, f"{each} x {paychecks} << {total}"
+
+
+def _check_plan(actual: PaycheckPlan | None, expected: dict[str, Any] | None) -> None:
+    if expected is None:
+        assert actual is None, f"expected no paycheck plan, got {actual}"
+        return
+    assert actual is not None, "expected a paycheck plan, got none"
+    for field, want in expected.items():
+        assert field in PLAN_FIELDS, f"unknown PaycheckPlan field {field!r}"
+        got = getattr(actual, field)
+        if field == "schedule" and want is not None:
+            assert got is not None, f"schedule: expected {want!r}, got None"
+            rows = [[x.deferral, x.after_tax, x.match] for x in got]
+            assert len(rows) == len(want), f"schedule: {len(rows)} paychecks, not {len(want)}"
+            for row, wanted in zip(rows, want, strict=True):
+                for value, w in zip(row, wanted, strict=True):
+                    _same("schedule", value, w)
+        else:
+            _same(field, got, want)
 
 
 def _check_limits(spec: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ every complete answer (it is fixed by what is known), and an `at_least` is a flo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,13 +24,19 @@ from rules import (
     ActionCode,
     Assessment,
     FilingStatus,
+    PaycheckPlan,
     PlanFeatures,
     Situation,
     assess,
     limits_for,
     supported_years,
 )
-from rules.contributions import after_tax_cap, catch_up_limit
+from rules.contributions import (
+    after_tax_cap,
+    catch_up_limit,
+    counted_deferrals,
+    match_on_deferrals,
+)
 
 ZERO = Decimal(0)
 A = ActionCode
@@ -125,12 +132,20 @@ def follow(s: Situation, a: Assessment) -> Situation:
                 here = min(v["elective_deferrals"], amount)
                 v["elective_deferrals"] -= here
                 v["other_employer_deferrals"] -= amount - here
+                if v.get("deferrals_so_far") is not None:
+                    v["deferrals_so_far"] = min(v["deferrals_so_far"], v["elective_deferrals"])
             else:  # 415(c): after-tax back, then employer money forfeited, then deferrals
                 back = min(v["after_tax_contributed"], amount)
                 v["after_tax_contributed"] -= back
                 forfeited = min(v["employer_contributions"], amount - back)
                 v["employer_contributions"] -= forfeited
+                if v.get("match_so_far") is not None and v.get("match_true_up") is False:
+                    matched = min(v["match_so_far"], amount - back - forfeited)
+                    v["match_so_far"] -= matched  # the match credited, forfeited
+                    forfeited += matched
                 v["elective_deferrals"] -= amount - back - forfeited
+                if v.get("deferrals_so_far") is not None:
+                    v["deferrals_so_far"] = min(v["deferrals_so_far"], v["elective_deferrals"])
             v["roth_deferrals"] = min(v["roth_deferrals"], v["elective_deferrals"])
         elif code is A.max_elective_deferrals:
             assert amount is not None
@@ -294,3 +309,186 @@ def test_a_figure_stated_with_answers_missing_holds_for_the_full_answer(
                 assert floor >= step.at_least, (code, rule, step.at_least)
             if code is A.excess_contribution:
                 assert rule in full, "a certain excess is an excess for every answer"
+
+
+# --- Issue 14: follow the paycheck plan, paycheck by paycheck, to the year's end ----
+
+
+@st.composite
+def paid_situations(draw: st.DrawFn) -> Situation:
+    """A complete Situation with the paychecks known and consistent with them."""
+    s = draw(complete_situations())
+    per_year = draw(st.sampled_from([12, 24, 26, 27, 52, 53]))
+    left = draw(st.integers(min_value=1, max_value=per_year))
+    assert s.elective_deferrals is not None
+    nothing_paid = left == per_year
+    so_far = ZERO if nothing_paid else draw(st.decimals(0, s.elective_deferrals, places=2))
+    true_up = draw(st.sampled_from([None, True, False]))
+    # Without a true-up the match credited so far is part of a complete answer.
+    matched = draw(dollars(15_000) if true_up is False else st.one_of(st.none(), dollars(15_000)))
+    if nothing_paid:
+        matched = draw(st.sampled_from([None, ZERO]))
+    return s.model_copy(
+        update={
+            "paychecks_per_year": per_year,
+            "remaining_paychecks": left,
+            "deferrals_so_far": so_far,
+            "election_step_percent": draw(st.sampled_from([None, Decimal("0.5"), Decimal("0.1")])),
+            "match_true_up": true_up,
+            "match_so_far": matched,
+            "compensation_limit_prorated": draw(st.sampled_from([None, True, False])),
+        }
+    )
+
+
+def follow_plan(s: Situation, a: Assessment) -> Situation:
+    """The Situation at the year's end once the paycheck plan (and every other step) is done:
+    the elections made on every paycheck left, with the last paycheck's catch-up; the
+    match each paycheck credited recorded where there is no true-up."""
+    plan = a.paycheck_plan
+    assert plan is not None
+    others = [x for x in a.actions if x.code not in (A.max_elective_deferrals,
+                                                     A.contribute_after_tax)]  # fmt: skip
+    v: dict[str, Any] = follow(s, replace(a, actions=others)).model_dump()
+    assert plan.deferral_to_come is not None, "a complete answer fixes the deferrals"
+    deferred = (v["deferrals_so_far"] or ZERO) + plan.deferral_to_come  # after corrections
+    v["elective_deferrals"] = v["deferrals_so_far"] = deferred
+    v["roth_deferrals"] = min(v["roth_deferrals"], deferred)
+    if s.plan.after_tax_contributions:
+        assert plan.after_tax_to_come is not None
+        v["after_tax_contributed"] += plan.after_tax_to_come  # converted as it comes in
+    if s.match_true_up is False and s.match_tiers is not None:
+        assert plan.match_to_come is not None
+        known = v["match_so_far"] is not None  # as a correction may have left it
+        v["match_so_far"] = v["match_so_far"] + plan.match_to_come if known else None
+    v["remaining_paychecks"] = 0
+    return Situation.model_validate(v)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(paid_situations())
+def test_following_the_paycheck_plan_breaks_no_limit(s: Situation) -> None:
+    first = assess(s)
+    plan = first.paycheck_plan
+    if first.year_closed:
+        assert plan is None
+        return
+    assert plan is not None
+    after = follow_plan(s, first)
+    second = assess(after)
+    limits = limits_for(s.tax_year)
+    assert after.age is not None
+    assert after.compensation is not None
+    pay, d, at = after.compensation, after.elective_deferrals, after.after_tax_contributed
+    assert d is not None
+    assert at is not None
+    other = after.other_employer_deferrals or ZERO
+
+    # No paycheck overdrawn, no cap passed, the schedule adds up.
+    assert plan.schedule is not None or s.compensation_limit_prorated is None
+    for check in plan.schedule or ():
+        assert check.deferral + check.after_tax <= plan.pay_per_paycheck + Decimal("0.01")
+    cap = s.plan.after_tax_cap_percent
+    if cap is not None:
+        assert plan.after_tax_percent is None or plan.after_tax_percent <= cap
+        assert at <= after_tax_cap(limits, pay, cap) or A.excess_contribution in first.codes
+
+    # The year's end: nothing over 402(g) or 415(c), however the match was credited.
+    assert second.paycheck_plan is None, "no paycheck left to plan"
+    assert not any(x.code is A.excess_contribution for x in second.actions), first.actions
+    assert second.excess_deferrals in (ZERO, None)
+    assert second.excess_annual_additions in (ZERO, None)
+    if A.excess_contribution in first.codes:
+        return  # the correction changes the state the plan was priced on
+    assert second.excess_deferrals == ZERO
+    assert d + other <= limits.elective_deferral + catch_up_limit(limits, after.age)
+    if s.match_tiers is None:
+        credited = ZERO
+    elif s.match_true_up is False:
+        credited = after.match_so_far  # type: ignore[assignment]
+    else:  # a true-up pays the formula on the year's deferrals
+        credited = match_on_deferrals(limits, pay, d, s.match_tiers)
+    employer = after.employer_contributions
+    assert employer is not None
+    if credited is not None:
+        # Deferrals over 402(g) or 415(c) are catch-ups up to the catch-up limit, and
+        # catch-ups are not annual additions (Reg. 1.414(v)-1(b)(1)(i)).
+        cap415 = min(limits.annual_additions, pay)
+        catch_up = catch_up_limit(limits, after.age)
+        overflow = max(d - limits.elective_deferral, d + employer + credited + at - cap415, ZERO)
+        counted = d - min(catch_up, d, overflow)
+        left_415 = cap415 - counted - employer - credited - at
+        assert left_415 >= 0, "over 415(c)"
+        # What 415(c) still allows is what the plan said it would leave: the shortfall,
+        # the rounding left after the catch-up, and the slack of deferring and being
+        # matched a little less than priced.
+        if s.plan.after_tax_contributions and plan.after_tax_shortfall and credited:
+            assert first.deferral_headroom is not None
+            assert s.elective_deferrals is not None
+            advised = s.elective_deferrals + first.deferral_headroom
+            priced = first.employer_match_advised
+            assert priced is not None
+            assert plan.after_tax_reachable is not None
+            assert plan.after_tax_to_come is not None
+            slack = counted_deferrals(limits, advised) - counted
+            slack += priced - credited
+            unreached = plan.after_tax_reachable - plan.after_tax_to_come
+            assert left_415 == plan.after_tax_shortfall + unreached + slack
+
+    # Nothing left to do again: payroll is closed, and no step has an amount to repeat.
+    assert second.deferral_headroom == ZERO
+    assert second.after_tax_room == ZERO
+    repeated = [x for x in second.actions if x.code in ONE_OFF and x.amount]
+    repeated += [x for x in second.actions if x.code is A.max_elective_deferrals]
+    # Deferring a little less than advised (the rounding) leaves that much more pay in
+    # income: an IRA limit bound by includible compensation (219(b)(1)(B)) grows by it.
+    assert first.deferral_headroom is not None
+    assert s.elective_deferrals is not None
+    residue = s.elective_deferrals + first.deferral_headroom - d
+    ira = [x for x in repeated if x.code in (A.contribute_roth_ira, A.backdoor_roth)]
+    assert sum((x.amount or ZERO for x in ira), ZERO) <= residue, ira
+    repeated = [x for x in repeated if x not in ira]
+    if any(x.code is A.backdoor_roth for x in ira):  # its warning comes with it
+        repeated = [x for x in repeated if x.code is not A.pro_rata_warning]
+    assert not repeated, f"steps to do again: {[x.code for x in repeated]}"
+
+    # The steps say what the plan does.
+    steps = {x.code: x for x in first.actions}
+    if A.contribute_after_tax in steps:
+        assert steps[A.contribute_after_tax].amount == plan.after_tax_reachable
+        assert steps[A.contribute_after_tax].per_paycheck == plan.after_tax_per_paycheck
+
+
+PLAN_FIGURES = tuple(
+    f.name
+    for f in fields(PaycheckPlan)
+    if f.name not in ("paychecks_per_year", "paychecks_left", "step", "binding", "schedule")
+)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(paid_situations(), st.sets(st.sampled_from((*PARTIAL_FIELDS, "deferrals_so_far")),
+                                  min_size=1))  # fmt: skip
+def test_a_plan_figure_stated_with_answers_missing_holds_for_the_full_answer(
+    s: Situation, missing: set[str]
+) -> None:
+    """The paycheck plan, like every figure: what the core states with answers missing is
+    what every complete answer gives (the safe-side inputs, match_true_up, match_so_far
+    and compensation_limit_prorated, are priced, not left open, so stay given)."""
+    partial = Situation.model_validate({**s.model_dump(), **dict.fromkeys(missing)})
+    some, every = assess(partial), assess(s)
+    for name in FIGURES:
+        stated = getattr(some, name)
+        if stated is not None:
+            assert stated == getattr(every, name), (name, stated, getattr(every, name))
+    if some.paycheck_plan is None:
+        assert every.paycheck_plan is None
+        return
+    assert every.paycheck_plan is not None
+    for name in PLAN_FIGURES:
+        stated = getattr(some.paycheck_plan, name)
+        if stated is not None:
+            full = getattr(every.paycheck_plan, name)
+            assert stated == full, (name, stated, full)
+    if some.paycheck_plan.binding is not None:
+        assert some.paycheck_plan.binding == every.paycheck_plan.binding

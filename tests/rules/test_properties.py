@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import (
+    Assessment,
     FilingStatus,
     PlanFeatures,
     Situation,
@@ -19,6 +21,7 @@ from rules import (
 from rules.contributions import counted_deferrals, deferrals_within_415c, match_on_deferrals
 from rules.conversions import backdoor_taxable
 from rules.roth_ira import roth_ira_limit
+from tests.rules.plan_checks import check_plan_invariants
 
 money = st.decimals(min_value=0, max_value=1_000_000, places=2, allow_nan=False)
 small_money = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False)
@@ -225,3 +228,189 @@ def test_actions_are_ordered_and_sourced(s: Situation) -> None:
     for action in a.actions:
         assert action.sources, action.code
         assert action.amount is None or action.amount >= 0
+
+
+# --- Issue 14: the paychecks that are left ------------------------------------------
+
+TIER_CHOICES = [
+    None,
+    (),
+    ((Decimal(100), Decimal(6)),),
+    ((Decimal(50), Decimal(6)),),
+    ((Decimal(100), Decimal(3)), (Decimal(50), Decimal(2))),
+    ((Decimal(200), Decimal(4)),),
+]
+
+
+@st.composite
+def paycheck_situations(draw: st.DrawFn, complete: bool = False) -> Situation:
+    """Situations with the paychecks known; `complete`: every payroll answer known."""
+    year = draw(years)
+    per_year = draw(st.sampled_from([12, 24, 26, 27, 52, 53]))
+    left = draw(st.integers(min_value=1, max_value=per_year))
+    pay = draw(st.one_of(dollars_(45_000), dollars_(400_000), dollars_(900_000)))
+    deferrals = draw(st.one_of(st.just(Decimal(0)), dollars_(40_000), cents_(30_000)))
+    nothing_paid = left == per_year
+    so_far = Decimal(0) if nothing_paid else draw(st.decimals(0, deferrals, places=2))
+    maybe = (lambda x: x) if complete else (lambda x: st.one_of(st.none(), x))
+    cap = draw(st.sampled_from([None, Decimal(10), Decimal("15.5"), Decimal(100)]))
+    return Situation(
+        tax_year=year,
+        age=draw(st.integers(min_value=18, max_value=80)),
+        compensation=pay,
+        elective_deferrals=deferrals,
+        deferrals_so_far=draw(st.one_of(st.none(), st.just(so_far))) if not complete else so_far,
+        roth_deferrals=Decimal(0),
+        other_employer_deferrals=draw(maybe(st.one_of(st.just(Decimal(0)), dollars_(30_000)))),
+        employer_contributions=draw(maybe(st.one_of(st.just(Decimal(0)), dollars_(20_000)))),
+        match_tiers=draw(st.sampled_from(TIER_CHOICES)),
+        match_true_up=draw(tristate),
+        match_so_far=draw(st.one_of(st.none(), dollars_(15_000))),
+        compensation_limit_prorated=draw(tristate),
+        after_tax_contributed=draw(maybe(st.one_of(st.just(Decimal(0)), dollars_(40_000)))),
+        election_step_percent=draw(
+            st.sampled_from([None, Decimal(1), Decimal("0.5"), Decimal("0.1")])
+        ),
+        paychecks_per_year=per_year,
+        remaining_paychecks=left,
+        plan=PlanFeatures(
+            after_tax_contributions=draw(st.sampled_from([True, True, None, False])),
+            in_plan_roth_conversion=True,
+            after_tax_cap_percent=cap,
+        ),
+    )
+
+
+def dollars_(top: int) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=0, max_value=top, places=0)
+
+
+def cents_(top: int) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=0, max_value=top, places=2)
+
+
+def elections_within_limits(s: Situation, a: Assessment) -> None:
+    """The elected percents x pay per paycheck x paychecks left never exceed the 415(c)
+    room, the plan's cap or the pay; deferral % + after-tax % <= 100; the catch-up never
+    overshoots. Worked out here from the assessment's own annual figures."""
+    plan = a.paycheck_plan
+    assert plan is not None
+    check_plan_invariants(s, plan)
+    limits = a.limits
+    pay, left, ppc = s.compensation, plan.paychecks_left, plan.pay_per_paycheck
+    assert pay is not None
+    if a.deferral_headroom is None or s.elective_deferrals is None:
+        return
+    advised = s.elective_deferrals + a.deferral_headroom
+    so_far = s.deferrals_so_far
+    d, d_last = plan.deferral_percent, plan.last_deferral_percent
+    if d is not None and d_last is not None and so_far is not None:
+        d_money = ppc * d / 100 * (left - 1) + ppc * d_last / 100
+        assert ppc * d / 100 * left <= advised - so_far
+        assert d_money <= advised - so_far, "deferrals past the year's target"
+    a_pct, a_last = plan.after_tax_percent, plan.last_after_tax_percent
+    if a_pct is None or a_last is None or s.after_tax_contributed is None:
+        return
+    employer = s.employer_contributions
+    match = a.employer_match_advised if s.match_tiers is not None else Decimal(0)
+    if employer is None or match is None:
+        return
+    room_415 = (
+        min(limits.annual_additions, pay)
+        - counted_deferrals(limits, advised)
+        - employer
+        - match
+        - s.after_tax_contributed
+    )
+    for money in (ppc * a_pct / 100 * left, ppc * a_pct / 100 * (left - 1) + ppc * a_last / 100):
+        assert money <= max(Decimal(0), room_415), "past the 415(c) room"
+        assert money <= max(Decimal(0), pay - advised - s.after_tax_contributed), "past pay"
+        cap = s.plan.after_tax_cap_percent
+        if cap is not None:
+            yearly = min(pay, limits.compensation) * cap / 100 - s.after_tax_contributed
+            assert money <= max(Decimal(0), yearly), "past the plan's yearly cap"
+    if d is not None and d_last is not None:
+        assert (d + a_pct) * ppc / 100 * left <= plan.pay_to_come
+        assert d_last + a_last <= 100
+
+
+@settings(max_examples=600, deadline=None)
+@given(paycheck_situations())
+def test_paycheck_elections_stay_within_the_room_the_cap_and_the_pay(s: Situation) -> None:
+    a = assess(s)
+    assert a.paycheck_plan is not None
+    elections_within_limits(s, a)
+    assert a.after_tax_room == a.paycheck_plan.after_tax_reachable or (
+        s.plan.after_tax_contributions is not True
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(paycheck_situations(complete=True))
+def test_a_complete_answer_fixes_every_plan_figure(s: Situation) -> None:
+    """With every payroll answer known only the safe-side inputs may leave a figure open."""
+    plan = assess(s).paycheck_plan
+    assert plan is not None
+    assert plan.deferral_percent is not None
+    assert plan.last_deferral_percent is not None
+    if s.plan.after_tax_contributions:
+        assert plan.after_tax_percent is not None
+        assert plan.last_after_tax_percent is not None
+        assert plan.binding is not None
+
+
+def test_the_checks_catch_elections_rounded_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deliberately wrong core (percents rounded up, not down, unchecked) fails them."""
+    import rules.paychecks as paychecks
+
+    def round_up(
+        budget: Decimal,
+        pay: Decimal,
+        count: int,
+        top: Decimal,
+        step: Decimal,
+        limit: Decimal | None = None,
+    ) -> Decimal:
+        if budget <= 0 or pay <= 0:
+            return Decimal(0)
+        exact = budget * 100 / (pay * count) / step
+        return min(exact.to_integral_value(rounding=ROUND_CEILING) * step, top)
+
+    s = Situation(
+        tax_year=2026, age=35, compensation=Decimal(150000), elective_deferrals=Decimal(24500),
+        other_employer_deferrals=Decimal(0), employer_contributions=Decimal(0),
+        match_tiers=((Decimal(50), Decimal(6)),), after_tax_contributed=Decimal(0),
+        paychecks_per_year=26, remaining_paychecks=26,
+        plan=PlanFeatures(after_tax_contributions=True, in_plan_roth_conversion=True),
+    )  # fmt: skip
+    elections_within_limits(s, assess(s))  # the real core passes
+    monkeypatch.setattr(paychecks, "elect", round_up)
+    with pytest.raises(AssertionError):
+        elections_within_limits(s, assess(s))
+
+
+def test_the_checks_catch_a_cap_not_applied_per_paycheck(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deliberately wrong core (the after-tax cap left out per paycheck) fails them."""
+    import rules.paychecks as paychecks
+
+    real = paychecks.paid_payroll_figures
+
+    def no_cap(*args: object) -> object:
+        args_ = list(args)
+        args_[4] = None  # cap_percent
+        return real(*args_)  # type: ignore[arg-type]
+
+    s = Situation(
+        tax_year=2026, age=35, compensation=Decimal(150000), elective_deferrals=Decimal(24500),
+        other_employer_deferrals=Decimal(0), employer_contributions=Decimal(0),
+        after_tax_contributed=Decimal(0), paychecks_per_year=26, remaining_paychecks=26,
+        plan=PlanFeatures(after_tax_contributions=True, in_plan_roth_conversion=True,
+                          after_tax_cap_percent=Decimal(10)),
+    )  # fmt: skip
+    elections_within_limits(s, assess(s))
+    monkeypatch.setattr(paychecks, "paid_payroll_figures", no_cap)
+    import rules.assessment as assessment
+
+    monkeypatch.setattr(assessment, "paid_payroll_figures", no_cap)
+    with pytest.raises(AssertionError):
+        elections_within_limits(s, assess(s))
