@@ -37,6 +37,15 @@ from rules import (
 
 TRISTATE = {"yes": True, "no": False, "unknown": None}
 
+# Who each Roth IRA phase-out range is for (408A(c)(3)): "single" also covers heads of
+# household and married people filing separately who lived apart all year.
+PHASEOUT_WHO = {
+    FilingStatus.single: "single, head of household, or married filing separately and "
+    "lived apart all year",
+    FilingStatus.married_joint: "married filing jointly",
+    FilingStatus.married_separate: "married filing separately and lived together",
+}
+
 
 def _decimal(text: str) -> Decimal:
     try:
@@ -125,9 +134,8 @@ def format_limits(year: int) -> str:
         (FilingStatus.married_separate, "roth_ira_phaseout_married_separate"),
     ):
         start, end = lim.roth_ira_phaseout[status]
-        rows.append(
-            (f"Roth IRA phase-out, {status.value}", f"{_money(start)}-{_money(end)}", name)
-        )
+        label = f"Roth IRA phase-out, {PHASEOUT_WHO[status]}"
+        rows.append((label, f"{_money(start)}-{_money(end)}", name))
     threshold = lim.roth_catch_up_wage_threshold
     rows.append(
         (

@@ -21,6 +21,17 @@ def test_limits_prints_figures_with_sources(capsys: pytest.CaptureFixture[str]) 
     assert "https://www.irs.gov/pub/irs-drop/n-25-67.pdf" in out
 
 
+def test_limits_names_filing_statuses_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: "married filing jointly", never `married_joint`."""
+    assert main(["limits", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "Roth IRA phase-out, married filing jointly: $242,000-$252,000" in out
+    assert "married filing separately and lived together: $0-$10,000" in out
+    assert "single, head of household, or married filing separately and lived apart" in out
+    assert "married_joint" not in out
+    assert "married_separate" not in out
+
+
 def test_limits_2024_has_no_super_catch_up(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["limits", "2024"]) == 0
     out = capsys.readouterr().out
