@@ -191,8 +191,8 @@ def main() -> None:
     print("\nPNG encoding of the rendered chart (median CPU, size)")
     for name, encode in (
         (
-            "dialogs.charts._encode_png (filter None, zlib 3)",
-            lambda: len(charts._encode_png(image)),
+            "dialogs.charts.encode_png (filter None, zlib 3)",
+            lambda: len(charts.encode_png(image)),
         ),
         ("Pillow save, compress_level=1", pillow_png(1)),
         ("Pillow save, compress_level=6 (default)", pillow_png(6)),
