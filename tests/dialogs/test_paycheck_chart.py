@@ -3,6 +3,7 @@ identical paychecks; valid, deterministic PNGs whose texts never collide."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 from decimal import Decimal
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from dialogs.charts import MIN_PIECE, SWATCH, font
+from dialogs.i18n import Translator
 from dialogs.paycheck_chart import (
     PAY_COLOURS,
     PaycheckBar,
@@ -23,7 +25,8 @@ from dialogs.paycheck_chart import (
     paycheck_runs,
     render_paycheck_chart,
 )
-from rules import Paycheck
+from dialogs.paycheck_picture import paycheck_chart_for
+from rules import Assessment, Paycheck, PlanFeatures, Situation, assess
 from tests.dialogs.test_charts import colour_count, decode
 
 PAY = Decimal("7692.31")
@@ -353,3 +356,146 @@ def test_bad_input_is_refused() -> None:
 def test_a_chart_with_no_bars_still_renders() -> None:
     image = decode(render_paycheck_chart(chart()))
     assert image.size[0] == 800
+
+
+# -- the words: a real assessment's plan -------------------------------------------------
+
+
+def situation(left: int, per_year: int = 26, **changes: object) -> Situation:
+    """2026, age 40, pay 200,000, planning 24,500 deferrals; a match of 100% of the first
+    6%; a plan that takes after-tax money and converts it in the plan."""
+    fields: dict[str, object] = {
+        "tax_year": 2026,
+        "age": 40,
+        "compensation": Decimal(200000),
+        "elective_deferrals": Decimal(24500),
+        "deferrals_so_far": Decimal(0) if left == per_year else Decimal(22000),
+        "other_employer_deferrals": Decimal(0),
+        "employer_contributions": Decimal(0),
+        "after_tax_contributed": Decimal(0),
+        "match_tiers": ((Decimal(100), Decimal(6)),),
+        "plan": PlanFeatures(after_tax_contributions=True, in_plan_roth_conversion=True),
+        "paychecks_per_year": per_year,
+        "remaining_paychecks": left,
+        "as_of": dt.date(2026, 1, 2) if left == per_year else dt.date(2026, 12, 1),
+    }
+    return Situation(**(fields | changes))
+
+
+def plan_of(s: Situation) -> tuple[Assessment, tuple[Paycheck, ...]]:
+    a = assess(s)
+    assert a.paycheck_plan is not None
+    assert a.paycheck_plan.schedule is not None
+    return a, a.paycheck_plan.schedule
+
+
+@pytest.mark.parametrize(("left", "per_year"), [(1, 26), (2, 26), (4, 26), (26, 26), (52, 52)])
+@pytest.mark.parametrize("tiers", [((Decimal(100), Decimal(6)),), (), None])
+def test_every_plan_is_drawn_as_its_schedule(
+    left: int, per_year: int, tiers: tuple[tuple[Decimal, Decimal], ...] | None
+) -> None:
+    s = situation(left, per_year, match_tiers=tiers)
+    a, schedule = plan_of(s)
+    drawing = paycheck_chart_for(Translator("en"), a, s)
+    assert drawing is not None
+    plan = a.paycheck_plan
+    assert plan is not None
+    assert drawing.pay == plan.pay_per_paycheck
+    # One bar per run: each run's paychecks are the bar's parts, to the cent.
+    runs = paycheck_runs(schedule)
+    assert len(drawing.bars) == len(runs) <= 2
+    for drawn, (first, last, paycheck) in zip(drawing.bars, runs, strict=True):
+        amounts = {p.kind: p.amount for p in drawn.parts}
+        assert amounts["deferral"] == paycheck.deferral
+        assert amounts["after_tax"] == paycheck.after_tax
+        assert amounts["rest"] == plan.pay_per_paycheck - paycheck.deferral - paycheck.after_tax
+        assert amounts.get("match") == paycheck.match
+        assert drawn.label == (
+            "" if left == 1 else str(first) if first == last else f"{first}–{last}"
+        )
+    if left in (26, 52):  # January: the same elections, then the last catches up
+        assert [b.label for b in drawing.bars] == [f"1–{left - 1}", str(left)]
+    png = render_paycheck_chart(drawing)
+    Image.open(io.BytesIO(png)).verify()
+    image = decode(png)
+    assert colour_count(image, PAY_COLOURS["deferral"]) > 500
+    assert (colour_count(image, PAY_COLOURS["match"]) > 0) == bool(tiers)
+    assert_fits(layout_paycheck_chart(drawing))
+
+
+def test_the_words_of_a_december_plan() -> None:
+    s = situation(2)
+    a, schedule = plan_of(s)
+    assert schedule == (Paycheck(Decimal("1230.77"), Decimal("6461.54"), Decimal("461.54")),) * 2
+    drawing = paycheck_chart_for(Translator("en"), a, s)
+    assert drawing is not None
+    assert drawing.title == "Your 2026 paychecks"
+    assert drawing.subtitle == "2 paychecks left, $7,692 each"
+    assert drawing.pay_text == "Paycheck $7,692"
+    [only] = drawing.bars
+    assert only.label == "1–2"
+    assert [(p.kind, p.amount_text) for p in only.parts] == [
+        ("deferral", "$1,230"), ("after_tax", "$6,461"), ("rest", "$0"), ("match", "$461")
+    ]  # fmt: skip
+    assert dict(drawing.names) == {
+        "deferral": "Deferral",
+        "after_tax": "After-tax",
+        "rest": "Rest of the paycheck (taxes, take-home)",
+        "match": "Employer match",
+    }
+    assert "on top of your pay" in drawing.footer
+    no_match = situation(2, match_tiers=None)
+    drawing = paycheck_chart_for(Translator("en"), assess(no_match), no_match)
+    assert drawing is not None
+    assert drawing.footer == ""
+
+
+def test_one_paycheck_left_has_no_labels_row() -> None:
+    s = situation(1)
+    a, _ = plan_of(s)
+    drawing = paycheck_chart_for(Translator("en"), a, s)
+    assert drawing is not None
+    assert drawing.subtitle == "1 paycheck left, $7,692"
+    assert drawing.heading == ""
+    assert [b.label for b in drawing.bars] == [""]
+
+
+def test_a_plan_on_a_floor_says_so_in_the_title() -> None:
+    s = situation(26, tax_year=2027, floor_of=2026, as_of=dt.date(2026, 12, 20))
+    a, _ = plan_of(s)
+    assert a.on_floor
+    drawing = paycheck_chart_for(Translator("en"), a, s)
+    assert drawing is not None
+    assert drawing.title == "Your 2027 paychecks, planned on 2026's figures as a floor"
+    assert "2027's" not in drawing.title + drawing.subtitle
+
+
+def test_no_chart_without_a_plan_a_schedule_or_anything_going_in() -> None:
+    t = Translator("en")
+    no_plan = situation(2, remaining_paychecks=None, paychecks_per_year=None)
+    assert assess(no_plan).paycheck_plan is None
+    assert paycheck_chart_for(t, assess(no_plan), no_plan) is None
+    unknown = situation(2, plan=PlanFeatures(after_tax_contributions=None))
+    plan = assess(unknown).paycheck_plan
+    assert plan is not None
+    assert plan.schedule is None  # the after-tax part is not known
+    assert paycheck_chart_for(t, assess(unknown), unknown) is None
+    # Deferrals done, no after-tax money in the plan, no match: nothing goes in.
+    nothing = situation(
+        2,
+        deferrals_so_far=Decimal(24500),
+        match_tiers=(),
+        plan=PlanFeatures(after_tax_contributions=False),
+    )
+    _, schedule = plan_of(nothing)
+    assert not any(p.deferral or p.after_tax or p.match for p in schedule)
+    assert paycheck_chart_for(t, assess(nothing), nothing) is None
+
+
+def test_spanish_words_come_through_the_catalog() -> None:
+    s = situation(26)
+    a, _ = plan_of(s)
+    drawing = paycheck_chart_for(Translator("es"), a, s)
+    assert drawing is not None
+    assert dict(drawing.names)["match"] == Translator("es")("Employer match")
+    assert_fits(layout_paycheck_chart(drawing))
