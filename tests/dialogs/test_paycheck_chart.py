@@ -423,6 +423,26 @@ def test_every_plan_is_drawn_as_its_schedule(
     assert_fits(layout_paycheck_chart(drawing))
 
 
+def test_a_match_stopping_at_the_pay_limit_is_four_bars() -> None:
+    """Pay above 401(a)(17), counted in full until the limit, no true-up: the match
+    stops on the 24th paycheck, after part of it; the last catches up. Four bars."""
+    s = situation(
+        26,
+        compensation=Decimal(400000),
+        match_true_up=False,
+        compensation_limit_prorated=False,
+        match_so_far=Decimal(0),
+    )
+    a, schedule = plan_of(s)
+    drawing = paycheck_chart_for(Translator("en"), a, s)
+    assert drawing is not None
+    assert [b.label for b in drawing.bars] == ["1–23", "24", "25", "26"]
+    matches = [next(p.amount for p in b.parts if p.kind == "match") for b in drawing.bars]
+    assert matches == [schedule[0].match, schedule[23].match, Decimal(0), Decimal(0)]
+    assert 0 < matches[1] < matches[0]
+    assert_fits(layout_paycheck_chart(drawing))
+
+
 def test_the_words_of_a_december_plan() -> None:
     s = situation(2)
     a, schedule = plan_of(s)
