@@ -1,10 +1,13 @@
-"""How fast is the 415(c) bucket chart, and how would matplotlib compare?
+"""How fast are the 415(c) bucket chart and the paycheck chart, and how would matplotlib
+compare?
 
 Run: python benchmarks/bench_chart.py [--runs 50]
 
-Prints, for `dialogs.charts.render_bucket_chart` (Pillow):
+Prints, for `dialogs.charts.render_bucket_chart` and
+`dialogs.paycheck_chart.render_paycheck_chart` (Pillow):
   - median and p90 wall time and CPU time (time.process_time) of one render of a realistic
-    five-segment chart, over --runs renders after a warm-up;
+    chart (five segments; two paycheck bars with a match, 26 paychecks left in January),
+    over --runs renders after a warm-up;
   - the first-render cost in a fresh interpreter: the import, then the first render
     (which loads the fonts), wall and CPU.
 If matplotlib is importable, the same for an equivalent minimal Agg stacked bar (one
@@ -36,6 +39,12 @@ from PIL import Image  # noqa: E402
 
 from dialogs import charts  # noqa: E402
 from dialogs.charts import BucketChart, Segment, render_bucket_chart  # noqa: E402
+from dialogs.paycheck_chart import (  # noqa: E402
+    PaycheckBar,
+    PaycheckChart,
+    PayPart,
+    render_paycheck_chart,
+)
 
 CHART = BucketChart(
     title="Your 2026 401(k): $72,000 limit",
@@ -49,6 +58,28 @@ CHART = BucketChart(
     limit=Decimal(72000),
     limit_text="415(c) limit $72,000",
     footer="Source: IRS Notice 2025-67",
+)
+
+
+def _paycheck(label: str, deferral: int, after_tax: int, rest: int, match: int) -> PaycheckBar:
+    amounts = {"deferral": deferral, "after_tax": after_tax, "rest": rest, "match": match}
+    return PaycheckBar(label, tuple(PayPart(k, Decimal(a), f"${a:,}") for k, a in amounts.items()))
+
+
+PLAN_CHART = PaycheckChart(
+    title="Your 2026 paychecks",
+    subtitle="26 paychecks left, $7,692 each",
+    pay=Decimal(7692),
+    pay_text="Paycheck $7,692",
+    bars=(_paycheck("1–25", 923, 1307, 5462, 461), _paycheck("26", 1384, 2769, 3539, 461)),
+    names=(
+        ("deferral", "Deferral"),
+        ("after_tax", "After-tax"),
+        ("rest", "Rest of the paycheck (taxes, take-home)"),
+        ("match", "Employer match"),
+    ),
+    heading="Paychecks",
+    footer="Your employer's match comes on top of your pay, not out of it.",
 )
 
 # The same data as a minimal matplotlib chart: what matplotlib would have to do at least.
@@ -85,11 +116,11 @@ COLD_PILLOW = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 w0, c0 = time.perf_counter(), time.process_time()
-import dialogs.charts
+import dialogs.{module}
 w1, c1 = time.perf_counter(), time.process_time()
 import benchmarks.bench_chart as b  # the chart's data (not timed)
 w2, c2 = time.perf_counter(), time.process_time()
-dialogs.charts.render_bucket_chart(b.CHART)
+dialogs.{module}.{render}(b.{chart})
 w3, c3 = time.perf_counter(), time.process_time()
 print(json.dumps({{"import_wall": w1 - w0, "import_cpu": c1 - c0,
                   "first_wall": w3 - w2, "first_cpu": c3 - c2}}))
@@ -173,7 +204,25 @@ def main() -> None:
     report(
         "Pillow (dialogs.charts.render_bucket_chart)",
         measure(lambda: render_bucket_chart(CHART), args.runs),
-        cold(COLD_PILLOW.format(root=str(ROOT))),
+        cold(
+            COLD_PILLOW.format(
+                root=str(ROOT), module="charts", render="render_bucket_chart", chart="CHART"
+            )
+        ),
+    )
+    plan_png = render_paycheck_chart(PLAN_CHART)
+    print(f"\npaycheck chart: 2 bars, {len(plan_png):,} bytes PNG")
+    report(
+        "Pillow (dialogs.paycheck_chart.render_paycheck_chart)",
+        measure(lambda: render_paycheck_chart(PLAN_CHART), args.runs),
+        cold(
+            COLD_PILLOW.format(
+                root=str(ROOT),
+                module="paycheck_chart",
+                render="render_paycheck_chart",
+                chart="PLAN_CHART",
+            )
+        ),
     )
 
     # Why the chart has its own PNG writer: Pillow's encoder filters every row five ways.
@@ -191,8 +240,8 @@ def main() -> None:
     print("\nPNG encoding of the rendered chart (median CPU, size)")
     for name, encode in (
         (
-            "dialogs.charts._encode_png (filter None, zlib 3)",
-            lambda: len(charts._encode_png(image)),
+            "dialogs.charts.encode_png (filter None, zlib 3)",
+            lambda: len(charts.encode_png(image)),
         ),
         ("Pillow save, compress_level=1", pillow_png(1)),
         ("Pillow save, compress_level=6 (default)", pillow_png(6)),

@@ -42,6 +42,7 @@ from dialogs import (
     qr_png,
     read_message,
     render_bucket_chart,
+    render_paycheck_chart,
 )
 
 CONSOLE_USER_ID = 1  # the one person at the terminal, as the owner of profiles they set up
@@ -119,16 +120,19 @@ class Console:
             )
             print(f"  {options}", file=self.out)
         if reply.chart is not None:
-            self.charts += 1
-            path = self.chart_dir / f"megaroth-chart-{self.charts}.png"
-            path.write_bytes(render_bucket_chart(reply.chart))
-            print("  " + self.t(CHART_SAVED, path=path), file=self.out)
+            self.save("chart", render_bucket_chart(reply.chart), CHART_SAVED)
+        if reply.plan_chart is not None:
+            self.save("plan", render_paycheck_chart(reply.plan_chart), CHART_SAVED)
         if reply.qr is not None:
-            self.charts += 1
-            path = self.chart_dir / f"megaroth-qr-{self.charts}.png"
-            path.write_bytes(qr_png(reply.qr))
-            print("  " + self.t(QR_SAVED, path=path), file=self.out)
+            self.save("qr", qr_png(reply.qr), QR_SAVED)
         print(file=self.out)
+
+    def save(self, kind: str, png: bytes, line: str) -> None:
+        """Write a picture to megaroth-KIND-N.png in the chart folder; say where."""
+        self.charts += 1
+        path = self.chart_dir / f"megaroth-{kind}-{self.charts}.png"
+        path.write_bytes(png)
+        print("  " + self.t(line, path=path), file=self.out)
 
     @property
     def t(self) -> Translator:

@@ -34,13 +34,14 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot import outbox
 from bot.ops import Metrics
 from bot.store import ConversationStore, Queue, Work
-from dialogs import MAX_CAPTION, qr_png, render_bucket_chart
+from dialogs import MAX_CAPTION, qr_png, render_bucket_chart, render_paycheck_chart
 
 _LOGGER = logging.getLogger("megaroth.delivery")
 
-# Charts and QR codes are drawn off the event loop, one at a time: each render holds about
-# 10 MB, and asyncio's default pool (up to 32 threads) let a burst of results take the peak
-# from 93 to 146 MB in benchmarks/bench_bot.py, for no gain in throughput.
+# Charts (the bucket, the paycheck plan) and QR codes are drawn off the event loop, one at
+# a time: each render holds about 10 MB, and asyncio's default pool (up to 32 threads) let
+# a burst of results take the peak from 93 to 146 MB in benchmarks/bench_bot.py, for no
+# gain in throughput.
 _RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="megaroth-render")
 HTML_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
 SWEEP_SECONDS = 5.0  # the background job looks for waiting calls at least this often
@@ -228,17 +229,23 @@ class Delivery:
             if call.asks and isinstance(sent, dict) and "message_id" in sent:
                 return int(sent["message_id"])
             return None
-        loop = asyncio.get_running_loop()
         if isinstance(call, outbox.Chart):
             chart = outbox.chart_from_json(call.chart)
-            png = await loop.run_in_executor(_RENDERER, render_bucket_chart, chart)
-            caption = chart.title[:MAX_CAPTION]
-            await self._call(lambda: bot.send_photo(chat_id=chat_id, photo=png, caption=caption))
-            return None
-        png = await loop.run_in_executor(_RENDERER, qr_png, call.link)
-        label = call.caption[:MAX_CAPTION] or None
-        await self._call(lambda: bot.send_photo(chat_id=chat_id, photo=png, caption=label))
+            await self._photo(chat_id, partial(render_bucket_chart, chart), chart.title)
+        elif isinstance(call, outbox.PlanChart):
+            plan = outbox.plan_chart_from_json(call.chart)
+            await self._photo(chat_id, partial(render_paycheck_chart, plan), plan.title)
+        else:
+            await self._photo(chat_id, partial(qr_png, call.link), call.caption)
         return None
+
+    async def _photo(self, chat_id: int, draw: Callable[[], bytes], caption: str) -> None:
+        """sendPhoto of a picture drawn in the renderer thread, under its caption (cut to
+        Telegram's limit; none when empty)."""
+        png = await asyncio.get_running_loop().run_in_executor(_RENDERER, draw)
+        label = caption[:MAX_CAPTION] or None
+        bot = self.bot
+        await self._call(lambda: bot.send_photo(chat_id=chat_id, photo=png, caption=label))
 
     async def _call(self, make: Callable[[], Awaitable[Any]], quiet: bool = False) -> Any:
         """One Bot API call, tried until Telegram takes it or refuses it for good."""

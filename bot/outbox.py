@@ -1,7 +1,8 @@
 """The outbox's rows: one Bot API call each, as versioned JSON.
 
 A reply of the dialog becomes one or more calls: the text (split to fit Telegram's
-limit, the buttons on the last piece), then its chart or QR code as a photo. An answer's
+limit, the buttons on the last piece), then its charts (the 415(c) bucket, then the
+paycheck plan) or QR code as photos. An answer's
 acknowledgement is an edit of the message that asked: the tapped message, or (for a
 typed answer, `message_id` None) whichever message asks the current question when the
 edit is made, which the calls before it in the outbox may still have to send.
@@ -19,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from dialogs import BucketChart, Reply, Segment, split_text
+from dialogs import BucketChart, PaycheckChart, Reply, Segment, split_text
 
 
 class _Call(BaseModel):
@@ -58,6 +59,13 @@ class Chart(_Call):
     chart: dict[str, Any]
 
 
+class PlanChart(_Call):
+    """sendPhoto of the paycheck plan's chart, drawn when sent."""
+
+    call: Literal["plan_chart"] = "plan_chart"
+    chart: dict[str, Any]
+
+
 class Qr(_Call):
     """sendPhoto of a share link's QR code, drawn when sent, with its caption."""
 
@@ -66,8 +74,10 @@ class Qr(_Call):
     caption: str = ""
 
 
-Call = Annotated[Edit | Send | Chart | Qr, Field(discriminator="call")]
+Call = Annotated[Edit | Send | Chart | PlanChart | Qr, Field(discriminator="call")]
 _CALL: TypeAdapter[Call] = TypeAdapter(Call)
+# The paycheck chart's dataclasses, read and written by pydantic: Decimals as strings.
+_PLAN_CHART: TypeAdapter[PaycheckChart] = TypeAdapter(PaycheckChart)
 
 
 def parse(payload: str) -> Call:
@@ -75,7 +85,7 @@ def parse(payload: str) -> Call:
     return _CALL.validate_json(payload)
 
 
-def dump(call: Edit | Send | Chart | Qr) -> str:
+def dump(call: Edit | Send | Chart | PlanChart | Qr) -> str:
     return call.model_dump_json()
 
 
@@ -89,6 +99,16 @@ def chart_to_json(chart: BucketChart) -> dict[str, Any]:
 def chart_from_json(data: dict[str, Any]) -> BucketChart:
     segments = tuple(Segment(**dict(s, amount=Decimal(s["amount"]))) for s in data["segments"])
     return BucketChart(**dict(data, segments=segments, limit=Decimal(data["limit"])))
+
+
+def plan_chart_to_json(chart: PaycheckChart) -> dict[str, Any]:
+    data: dict[str, Any] = _PLAN_CHART.dump_python(chart, mode="json")
+    return data
+
+
+def plan_chart_from_json(data: dict[str, Any]) -> PaycheckChart:
+    """The chart a PlanChart call holds; ValueError if it can't be read."""
+    return _PLAN_CHART.validate_python(data)
 
 
 def _buttons(reply: Reply) -> Buttons:
@@ -112,6 +132,8 @@ def reply_calls(reply: Reply, asked: bool = False) -> list[str]:
         calls.append(dump(Send(text=piece, buttons=buttons if last else (), asks=asks)))
     if reply.chart is not None:
         calls.append(dump(Chart(chart=chart_to_json(reply.chart))))
+    if reply.plan_chart is not None:
+        calls.append(dump(PlanChart(chart=plan_chart_to_json(reply.plan_chart))))
     if reply.qr:
         calls.append(dump(Qr(link=reply.qr, caption=reply.qr_caption)))
     return calls

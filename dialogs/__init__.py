@@ -17,6 +17,7 @@ from dialogs.carrier_texts import (
 from dialogs.charts import BucketChart, Segment, render_bucket_chart
 from dialogs.conversation import COMMANDS, handle, handle_safely, new_session, private_only
 from dialogs.i18n import LANGUAGES, Translator, negotiate
+from dialogs.paycheck_chart import PaycheckChart, render_paycheck_chart
 from dialogs.plans import (
     CountStart,
     CuratedPlanError,
@@ -50,8 +51,9 @@ __all__ = [
     "APOLOGY", "BANNER", "CHART_SAVED", "COMMANDS", "DESCRIPTION", "ERASED", "GOODBYE",
     "LANGUAGES", "MAX_CAPTION", "MAX_TEXT", "QR_SAVED", "BucketChart", "Button", "ButtonData",
     "Choice", "Command", "CountStart", "CuratedPlanError", "DeletePlan", "Effect", "Event",
-    "Outcome", "PlanAnswers", "PlanBook", "PlanProfile", "Reply", "SavePlan", "Segment",
-    "Services", "Session", "Translator", "Typed", "command_menu", "curated_profiles", "handle",
-    "handle_safely", "negotiate", "new_session", "private_only", "qr_png", "read_button",
-    "read_message", "render_bucket_chart", "split_text",
+    "Outcome", "PaycheckChart", "PlanAnswers", "PlanBook", "PlanProfile", "Reply", "SavePlan",
+    "Segment", "Services", "Session", "Translator", "Typed", "command_menu", "curated_profiles",
+    "handle", "handle_safely", "negotiate", "new_session", "private_only", "qr_png",
+    "read_button", "read_message", "render_bucket_chart", "render_paycheck_chart",
+    "split_text",
 ]  # fmt: skip

@@ -50,9 +50,13 @@ __all__ = [
     "LabelBox",
     "Segment",
     "TextBlock",
+    "draw_block",
+    "encode_png",
+    "fit_block",
     "font",
     "layout_chart",
     "layout_labels",
+    "piece_heights",
     "render_bucket_chart",
     "wrap_text",
 ]
@@ -260,7 +264,7 @@ def wrap_text(text: str, f: ImageFont.FreeTypeFont, max_width: float) -> tuple[l
     return lines, broken
 
 
-def _fit_block(
+def fit_block(
     text: str, sizes: Sequence[int], bold: bool, colour: RGB, max_width: float
 ) -> TextBlock | None:
     """Wrap `text` at the size among `sizes` that breaks the fewest words, then takes the
@@ -332,7 +336,7 @@ def layout_labels(
     return result
 
 
-def _piece_heights(
+def piece_heights(
     amounts: Sequence[float], is_segment: Sequence[bool], span: float
 ) -> list[float]:
     """Pixel heights for the bar's pieces filling `span`, each segment >= MIN_PIECE px."""
@@ -354,8 +358,8 @@ def _piece_heights(
 
 def _label_blocks(label: str, amount_text: str) -> tuple[TextBlock, ...]:
     blocks = (
-        _fit_block(label, LABEL_SIZES, False, LABEL_COLOUR, TEXT_WIDTH),
-        _fit_block(amount_text, LABEL_SIZES, True, AMOUNT_COLOUR, TEXT_WIDTH),
+        fit_block(label, LABEL_SIZES, False, LABEL_COLOUR, TEXT_WIDTH),
+        fit_block(amount_text, LABEL_SIZES, True, AMOUNT_COLOUR, TEXT_WIDTH),
     )
     return tuple(b for b in blocks if b is not None)
 
@@ -371,8 +375,8 @@ def layout_chart(chart: BucketChart) -> ChartLayout:
     below = [s for s in segments if s.kind not in ABOVE]
     above = [s for s in segments if s.kind in ABOVE]
 
-    title = _fit_block(chart.title, (TITLE_SIZE,), True, TITLE_COLOUR, WIDTH - 2 * MARGIN)
-    footer = _fit_block(chart.footer, (FOOTER_SIZE,), False, FOOTER_COLOUR, WIDTH - 2 * MARGIN)
+    title = fit_block(chart.title, (TITLE_SIZE,), True, TITLE_COLOUR, WIDTH - 2 * MARGIN)
+    footer = fit_block(chart.footer, (FOOTER_SIZE,), False, FOOTER_COLOUR, WIDTH - 2 * MARGIN)
     title_y = MARGIN
     area_top = title_y + (title.height + TITLE_GAP if title else 0)
     footer_h = footer.height + FOOTER_GAP if footer else 0
@@ -383,7 +387,7 @@ def layout_chart(chart: BucketChart) -> ChartLayout:
     items: list[tuple[str, tuple[TextBlock, ...], int | None]] = []
     for i in reversed(range(len(below), len(stacked))):
         items.append((stacked[i].kind, _label_blocks(stacked[i].label, stacked[i].amount_text), i))
-    limit_block = _fit_block(chart.limit_text, LABEL_SIZES, True, LIMIT_COLOUR, TEXT_WIDTH)
+    limit_block = fit_block(chart.limit_text, LABEL_SIZES, True, LIMIT_COLOUR, TEXT_WIDTH)
     items.append(("limit", (limit_block,) if limit_block else (), None))
     for i in reversed(range(len(below))):
         items.append((stacked[i].kind, _label_blocks(stacked[i].label, stacked[i].amount_text), i))
@@ -404,7 +408,7 @@ def layout_chart(chart: BucketChart) -> ChartLayout:
     if below_sum < chart.limit:
         entries.append(("empty", chart.limit - below_sum, False))
     entries.extend((s.kind, s.amount, True) for s in above)
-    px = _piece_heights(
+    px = piece_heights(
         [float(a) for _, a, _ in entries], [seg for _, _, seg in entries], bar_bottom - bar_top
     )
     pieces: list[BarPiece] = []
@@ -583,13 +587,18 @@ def _draw_swatches(image: Image.Image, draw: ImageDraw.ImageDraw, layout: ChartL
             draw.rectangle(box, fill=KIND_COLOURS[label.kind])
 
 
-def _draw_block(draw: ImageDraw.ImageDraw, block: TextBlock, x: int, y: int) -> int:
-    """Draw a text block with its top at y; return the y below it."""
+def draw_block(
+    draw: ImageDraw.ImageDraw, block: TextBlock, x: int, y: int, *, centred: bool = False
+) -> int:
+    """Draw a text block with its top at y, from x (or each line centred on x); return
+    the y below it."""
     f = font(block.size, block.bold)
     lh = block.line_height
+    # Anchor "lm"/"mm": left or centre, vertical middle of the line box, so mixed sizes
+    # line up.
+    anchor = "mm" if centred else "lm"
     for line in block.lines:
-        # Anchor "lm": left, vertical middle of the line box, so mixed sizes line up.
-        draw.text((x, y + lh // 2), line, font=f, fill=block.colour, anchor="lm")
+        draw.text((x, y + lh // 2), line, font=f, fill=block.colour, anchor=anchor)
         y += lh
     return y
 
@@ -608,21 +617,21 @@ def render_bucket_chart(chart: BucketChart) -> bytes:
     _draw_bucket(image, draw, layout)
     _draw_swatches(image, draw, layout)
     if layout.title:
-        _draw_block(draw, layout.title, MARGIN, layout.title_y)
+        draw_block(draw, layout.title, MARGIN, layout.title_y)
     for label in layout.labels:
         y = label.box[1]
         for block in label.blocks:
-            y = _draw_block(draw, block, TEXT_X, y)
+            y = draw_block(draw, block, TEXT_X, y)
     if layout.footer:
-        _draw_block(draw, layout.footer, MARGIN, layout.footer_y)
-    return _encode_png(image)
+        draw_block(draw, layout.footer, MARGIN, layout.footer_y)
+    return encode_png(image)
 
 
 def _png_chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def _encode_png(image: Image.Image) -> bytes:
+def encode_png(image: Image.Image) -> bytes:
     """An 8-bit RGB PNG: every scanline with filter None, deflated at zlib level 3.
 
     Pillow's PNG encoder tries all five PNG filters on every row; on this mostly white

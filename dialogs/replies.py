@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dialogs.charts import BucketChart
+    from dialogs.paycheck_chart import PaycheckChart
     from dialogs.plans import Effect
 
 # Telegram's limits (Bot API; python-telegram-bot's constants hold the same numbers, but
@@ -81,8 +82,9 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send: HTML text, optional buttons, optional chart, and optionally
-    a link to send as a QR code image (an HR profile's share link).
+    """One message to send: HTML text, optional buttons, optional charts (the 415(c)
+    bucket, then the paycheck plan's picture), and optionally a link to send as a QR code
+    image (an HR profile's share link).
 
     `asks` marks the message that asks the current question (or shows the result): a
     typed answer's acknowledgement edits that message, never a menu or a /myplans card.
@@ -96,6 +98,7 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     chart: BucketChart | None = None
+    plan_chart: PaycheckChart | None = None
     qr: str | None = None
     asks: bool = False
     takes_number: bool = False
