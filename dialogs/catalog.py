@@ -17,20 +17,27 @@ from enum import StrEnum
 from typing import Any
 
 from dialogs.i18n import N_
-from dialogs.session import Answers
+from dialogs.session import Answers, MatchFormula
 from dialogs.situation import (
     FILING_STATUS,
     age_in,
     core_max,
     dollar_max,
     employer_money,
+    figures_for,
+    floor_of,
     no_ira_balance,
+    none_paid_yet,
     not_a_spousal_ira,
+    paychecks_per_year,
+    payroll_closed,
     plan_features,
     split_moot,
+    year_ahead,
     year_open,
+    year_over,
 )
-from rules import Situation, limits_for
+from rules import Situation
 
 
 class Kind(StrEnum):
@@ -63,6 +70,13 @@ YES_NO_UNSURE = (
     Option("no", N_("No")),
     Option("unsure", N_("Not sure")),
 )
+FREQUENCIES = {
+    "weekly": N_("Weekly (52 a year)"),
+    "biweekly": N_("Every two weeks (26)"),
+    "semimonthly": N_("Twice a month (24)"),
+    "monthly": N_("Monthly (12)"),
+}
+FREQUENCY_OPTIONS = tuple(Option(value, label) for value, label in FREQUENCIES.items())
 
 Skip = Callable[[Any], bool]  # takes the catalog's answers model
 
@@ -92,14 +106,30 @@ def no_after_tax(a: Answers) -> bool:
     return a.after_tax == "no"
 
 
-def no_plan_profile(a: Answers) -> bool:
-    """The after-tax cap is only known from an HR profile; people are not asked it."""
-    return a.after_tax == "no" or not a.from_plan
+def no_after_tax_yet(a: Answers) -> bool:
+    """A cap on after-tax money only matters once the plan is known to take it."""
+    return a.after_tax != "yes"
 
 
 def no_in_plan_conversion(a: Answers) -> bool:
     """Automatic conversion only matters for a plan that converts in-plan."""
     return a.after_tax == "no" or a.conversion not in ("in_plan", "both")
+
+
+def nothing_deferred_so_far(a: Answers) -> bool:
+    """No paycheck paid yet, payroll closed, or no deferrals at all this year."""
+    return none_paid_yet(a) or payroll_closed(a) or a.deferrals == 0
+
+
+def no_match_formula(a: Answers) -> bool:
+    """A true-up only matters for a match formula, while paychecks are still to come."""
+    formula = a.employer
+    return not isinstance(formula, MatchFormula) or not formula.tiers or payroll_closed(a)
+
+
+def no_after_tax_so_far(a: Answers) -> bool:
+    """No after-tax money, or a year not begun (none of it in yet)."""
+    return no_after_tax(a) or year_ahead(a)
 
 
 def nothing_to_convert(a: Answers) -> bool:
@@ -169,11 +199,14 @@ CHECK: tuple[Question, ...] = (
     Question(
         "after_tax_cap",
         Kind.percent,
-        N_("Does the plan cap after-tax contributions at a percent of pay?"),
-        N_("Type a percent of pay, like 15%, or tap No cap."),
+        N_(
+            "Does the plan cap after-tax contributions at a percent of each paycheck? Your "
+            "plan's summary (SPD) or the payroll election page shows the most you can elect."
+        ),
+        N_("Type a percent of pay, like 15%, or tap No cap or Not sure."),
         N_("After-tax cap"),
-        (Option("none", N_("No cap")),),
-        skip=no_plan_profile,
+        (Option("none", N_("No cap")), Option("unsure", N_("Not sure"))),
+        skip=no_after_tax_yet,
         plan=True,
     ),
     Question(
@@ -198,6 +231,24 @@ CHECK: tuple[Question, ...] = (
         N_("Pay"),
     ),
     Question(
+        "pay_frequency",
+        Kind.choice,
+        N_("How often are you paid?"),
+        N_("Tap one of the buttons."),
+        N_("Pay frequency"),
+        FREQUENCY_OPTIONS,
+        skip=year_over,
+    ),
+    Question(
+        "paychecks",
+        Kind.number,
+        N_("How many paychecks are still to come in {year}, counting the next one?"),
+        N_("Type a number from 0 to 53, like 12, or tap the button."),
+        N_("Paychecks left"),
+        skip=year_over,
+        extra={"low": 0, "high": 53},
+    ),
+    Question(
         "deferrals",
         Kind.money,
         N_(
@@ -207,6 +258,18 @@ CHECK: tuple[Question, ...] = (
         N_("Type an amount, like $24,500 or 24.5k, or tap a button."),
         N_("Pre-tax + Roth deferrals"),
         (Option("max", N_("The maximum")), Option("0", N_("Nothing"))),
+    ),
+    Question(
+        "deferrals_so_far",
+        Kind.money,
+        N_(
+            "How much have you deferred so far in {year}, pre-tax and Roth (the year-to-date "
+            "figure on your latest pay stub)?"
+        ),
+        N_("Type an amount, like $18,000 or 18k, or tap a button."),
+        N_("Deferred so far"),
+        (Option("0", N_("Nothing yet")), Option("unsure", N_("Not sure"))),
+        skip=nothing_deferred_so_far,
     ),
     Question(
         "other_deferrals",
@@ -231,23 +294,26 @@ CHECK: tuple[Question, ...] = (
         (Option("0", N_("None")),),
     ),
     Question(
+        "true_up",
+        Kind.yes_no,
+        N_(
+            "Does your employer <b>true up</b> the match after the year ends? Without a "
+            "true-up, the match is paid only on paychecks that have deferrals, so reaching "
+            "the deferral limit early loses the match on the paychecks after."
+        ),
+        N_("Tap a button, or answer yes, no or not sure."),
+        N_("Year-end true-up"),
+        YES_NO_UNSURE,
+        skip=no_match_formula,
+    ),
+    Question(
         "after_tax_in",
         Kind.money,
         N_("How much have you already contributed <b>after-tax</b> in {year}?"),
         N_("Type an amount, like $2,000 or 2k, or tap None yet."),
         N_("After-tax so far"),
         (Option("0", N_("None yet")),),
-        skip=no_after_tax,
-    ),
-    Question(
-        "paychecks",
-        Kind.number,
-        N_("How many paychecks are left in {year}, counting the next one?"),
-        N_("Type a number from 1 to 53, like 12."),
-        N_("Paychecks left"),
-        (Option("26", "26"), Option("24", "24"), Option("12", "12")),
-        skip=no_after_tax,
-        extra={"low": 1, "high": 53},
+        skip=no_after_tax_so_far,
     ),
     Question(
         "balance",
@@ -375,21 +441,23 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in CHECK}
 PLAN_QUESTIONS = tuple(q.id for q in CHECK if q.plan)
 
 
-def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situation:
-    """The rules core's input, from the answers of the questions not skipped (a skipped
-    question's answer, kept from before an edit, does not count).
+def base_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situation:
+    """The Situation of every answer but the deferrals and what follows from them (the
+    Roth part, MAGI from pay): `to_situation` adds those, once "the maximum" is known.
 
-    A match formula goes as its tiers; "the maximum" is what the core says can be
-    deferred; in a year still open the deferral answer is a plan, so a plan above what
-    the year allows is kept to it (`planned_deferrals` tells the difference).
+    A skipped question's answer, kept from before an edit, does not count. A year not
+    begun has nothing in yet; a year without its own IRS figures is planned on its
+    floor's (`floor_of`).
     """
+    if as_of is not None and a.today != as_of:
+        a = a.model_copy(update={"today": as_of})
     counts = {q.id: not q.skip(a) for q in CHECK}
 
     def given(name: str) -> Any:
         return getattr(a, name) if counts[name] else None
 
-    limits = limits_for(year)
-    employer, tiers = employer_money(a, limits)
+    floor = floor_of(year)
+    employer, tiers = employer_money(a, figures_for(year), on_floor=floor is not None)
     balance, earnings = given("balance"), given("earnings")
     basis = None
     if balance == 0:
@@ -401,14 +469,20 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
     if pretax_ira is not None and ira_basis is not None:
         pretax_ira = max(Decimal(0), pretax_ira - ira_basis)
     rate = given("tax_rate")
-    base = Situation(
+    ahead = year_ahead(a)
+    so_far = given("deferrals_so_far")
+    if not counts["deferrals_so_far"] and (ahead or none_paid_yet(a) or a.deferrals == 0):
+        so_far = Decimal(0)
+    step = a.election_step
+    return Situation(
+        floor_of=floor,
         tax_year=year,
         age=age_in(a, year),
         compensation=a.pay,
         other_employer_deferrals=a.other_deferrals,
         employer_contributions=employer,
         match_tiers=tiers,
-        after_tax_contributed=given("after_tax_in"),
+        after_tax_contributed=Decimal(0) if ahead else given("after_tax_in"),
         plan=plan_features(a, given("conversion"), given("auto_convert"), given("after_tax_cap")),
         after_tax_balance=balance,
         after_tax_basis=basis,
@@ -418,9 +492,25 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
         ira_basis=ira_basis if a.ira_balance else (Decimal(0) if a.ira_balance == 0 else None),
         prior_year_compensation=a.pay if a.prior_pay == "pay" else a.prior_pay,
         marginal_tax_rate=None if rate in (None, "skip") else rate,
+        paychecks_per_year=paychecks_per_year(a) if counts["paychecks"] else None,
         remaining_paychecks=given("paychecks"),
+        deferrals_so_far=so_far if isinstance(so_far, Decimal) else None,
+        election_step_percent=None if step is None else Decimal(step),
+        match_true_up={"yes": True, "no": False}.get(given("true_up") or ""),
         as_of=as_of,
     )
+
+
+def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situation:
+    """The rules core's input, from the answers of the questions that count.
+
+    A match formula goes as its tiers; "the maximum" is what the core says can be
+    deferred; in a year still open the deferral answer is a plan, so a plan above what
+    the year allows is kept to it (`planned_deferrals` tells the difference), and never
+    below what is deferred already.
+    """
+    base = base_situation(a, year, as_of)
+    limits = figures_for(year)
     wanted = a.deferrals == "max" or (a.deferrals is not None and year_open(year, as_of))
     most = core_max(base) if wanted else None  # one core call, reused below
     deferrals = planned_deferrals(a, year, most)
@@ -428,9 +518,11 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
         deferrals = min(deferrals, a.pay)  # no one defers more than they are paid
     if deferrals is not None and year_open(year, as_of) and most is not None:
         deferrals = min(deferrals, most)  # a plan over the limit: the advice sets it to it
+    if deferrals is not None and base.deferrals_so_far is not None:
+        deferrals = max(deferrals, base.deferrals_so_far)  # what is in is in
     roth = None
     if deferrals is not None:
-        part = a.roth_part if counts["roth_part"] else Decimal(0)  # moot: either way
+        part = a.roth_part if not QUESTIONS["roth_part"].skip(a) else Decimal(0)  # moot
         roth = deferrals if part == "all" else None if part is None else min(part, deferrals)
         if roth is not None and roth_catch_up(a, year):  # 414(v)(7): the catch-up is Roth
             roth = max(roth, min(deferrals, max(Decimal(0), deferrals - limits.elective_deferral)))
@@ -445,10 +537,10 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
 
 def roth_catch_up(a: Answers, year: int) -> bool:
     """414(v)(7): last year's pay over the year's threshold makes catch-ups Roth."""
-    threshold = limits_for(year).roth_catch_up_wage_threshold
+    limits = figures_for(year)
+    threshold = limits.roth_catch_up_wage_threshold
     prior = a.pay if a.prior_pay == "pay" else a.prior_pay
     age = age_in(a, year)
-    limits = limits_for(year)
     if threshold is None or prior is None or age is None or age < limits.catch_up_age:
         return False
     return prior > threshold
@@ -460,5 +552,5 @@ def planned_deferrals(a: Answers, year: int, most: Decimal | None = None) -> Dec
     if a.deferrals != "max":
         return a.deferrals
     if most is None:
-        most = core_max(to_situation(a.model_copy(update={"deferrals": Decimal(0)}), year))
+        most = core_max(base_situation(a, year, a.today))
     return most if most is not None else dollar_max(a, year)

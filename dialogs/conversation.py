@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from html import escape
 
 from dialogs import flow as engine
@@ -29,6 +29,8 @@ from dialogs.catalog import (
 from dialogs.flow import Flow, Invalid, Rows, Turn, is_active, tax_year_of
 from dialogs.i18n import N_, Translator, negotiate
 from dialogs.machine import DONE, DialogMachine
+from dialogs.paycheck_picture import paycheck_chart_for
+from dialogs.paycheck_words import plan_text
 from dialogs.plans import CountStart, DeletePlan, Services
 from dialogs.render import chart_for, limits_text, result_text, room_text, verdict_text
 from dialogs.replies import (
@@ -41,7 +43,17 @@ from dialogs.replies import (
     button_data,
     read_button,
 )
-from dialogs.session import Profile, Session
+from dialogs.session import Answers, Profile, Session
+from dialogs.situation import (
+    MAX_AGE,
+    MIN_AGE,
+    estimated_paychecks,
+    floor_of,
+    most_paychecks,
+    paychecks_per_year,
+    plannable_years,
+    year_ahead,
+)
 from rules import (
     ActionCode,
     Assessment,
@@ -87,17 +99,43 @@ def result_reply(turn: Turn, prefix: str = "") -> Reply:
     """The full answer, with the chart and the ways to change it."""
     t = turn.t
     situation, assessment = assessment_of(turn.session, turn.today)
-    notes = match_caution(turn, assessment)
+    text = result_text(
+        t,
+        assessment,
+        situation,
+        planned_step(turn, situation),
+        match_caution(turn, assessment),
+        paychecks=plan_text(t, assessment, situation),
+        cap_unknown=turn.session.answers.after_tax_cap == "unsure"
+        and is_active(QUESTIONS["after_tax_cap"], turn.session.answers),
+    )
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(t("Change an answer"), button_data("nav", "summary")),
+            Button(t("Start over"), button_data("nav", "restart")),
+        )
+    ]
+    later = next_year_offer(turn, situation.tax_year)
+    if later is not None:
+        rows.insert(0, (later,))
     return Reply(
-        text=prefix + result_text(t, assessment, situation, planned_step(turn, situation), notes),
-        buttons=(
-            (
-                Button(t("Change an answer"), button_data("nav", "summary")),
-                Button(t("Start over"), button_data("nav", "restart")),
-            ),
-        ),
+        text=prefix + text,
+        buttons=tuple(rows),
         chart=chart_for(t, assessment, situation),
+        plan_chart=paycheck_chart_for(t, assessment, situation),
         asks=True,
+    )
+
+
+def next_year_offer(turn: Turn, year: int) -> Button | None:
+    """From November, a result for this year offers next year's January elections (the
+    tax year question again, with next year among its buttons)."""
+    today = turn.today
+    if year != today.year or today.year + 1 not in plannable_years(today):
+        return None
+    return Button(
+        turn.t("Plan {year}'s January elections", year=today.year + 1),
+        button_data("edit", "tax_year"),
     )
 
 
@@ -172,7 +210,7 @@ def milestones(turn: Turn) -> list[Reply]:
         replies.append(Reply(text=verdict_text(t, status, situation)))
     if "room" not in session.milestones and answers.after_tax == "yes":
         _, assessment = assessment_of(session, turn.today)
-        text = room_text(t, assessment, answers.paychecks)
+        text = room_text(t, assessment, tax_year_of(session, turn.today), answers.paychecks)
         if text is not None and (
             answers.paychecks is not None or not is_active(QUESTIONS["paychecks"], answers)
         ):
@@ -181,42 +219,107 @@ def milestones(turn: Turn) -> list[Reply]:
     return replies
 
 
-def paycheck_rows(turn: Turn, question: Question) -> Rows:
-    """With a plan profile's pay frequency, one button: the paychecks left from today."""
-    frequency = turn.session.answers.pay_frequency
-    if question.id != "paychecks" or frequency is None:
-        return []
-    t = turn.t
-    left = paychecks_left(frequency, tax_year_of(turn.session, turn.today), turn.today)
-    label = t(
-        "{count} ({frequency} pay, from today)",
-        count=left,
-        frequency=t(FREQUENCY_WORDS[frequency]),
-    )
-    return [[Button(label, button_data("a", question.id, str(left)))]]
+def answer_rows(turn: Turn, question: Question) -> Rows:
+    """Buttons worked out from earlier answers: the paychecks left by the calendar, and
+    the deferrals so far if they went in evenly."""
+    t, a = turn.t, turn.session.answers
+    if question.id == "paychecks":
+        count, frequency = estimated_paychecks(a), a.pay_frequency
+        if count is None or frequency is None:
+            return []
+        if year_ahead(a):
+            label = t("{count} (all of {year})", count=count, year=a.tax_year)
+        else:
+            label = t(
+                "{count} ({frequency} pay, from today)",
+                count=count,
+                frequency=t(FREQUENCY_WORDS[frequency]),
+            )
+        return [[Button(label, button_data("a", question.id, str(count)))]]
+    if question.id == "deferrals_so_far":
+        rows = engine.option_rows(turn, question)
+        even = even_so_far(a)
+        if even is not None:
+            label = t("About {amount} (the same each paycheck)", amount=t.money(even))
+            rows.insert(0, [Button(label, button_data("a", question.id, str(even)))])
+        return rows
+    return []
+
+
+def even_so_far(a: Answers) -> Decimal | None:
+    """The year's planned deferrals spread evenly, for the paychecks already paid (whole
+    dollars, rounded down): a guess the person may tap, never one made for them."""
+    per_year = paychecks_per_year(a)
+    if not isinstance(a.deferrals, Decimal) or per_year is None or a.paychecks is None:
+        return None
+    paid = per_year - a.paychecks
+    if paid <= 0 or a.deferrals <= 0:
+        return None
+    return (a.deferrals * paid / per_year).to_integral_value(rounding=ROUND_FLOOR)
 
 
 def year_note(turn: Turn, question: Question) -> str:
-    if question.id != "tax_year" or turn.today.year in supported_years():
+    """At the tax year: which years are planned on an earlier year's figures, and why
+    that is safe."""
+    if question.id != "tax_year":
         return ""
-    return "\n" + turn.t(
-        "I don't have the IRS's {year} figures yet, so I can't plan {year}; {latest} is the "
-        "latest year I have.",
-        year=turn.today.year,
-        latest=supported_years()[-1],
-    )
+    t = turn.t
+    notes = [
+        t(
+            "I don't have the IRS's {year} figures yet, so {year} is planned on {floor}'s as "
+            "a floor: the limits have never gone down from one year to the next, so what I "
+            "show for {year} may be a little low, never too high.",
+            year=year,
+            floor=floor,
+        )
+        for year in plannable_years(turn.today)
+        if (floor := floor_of(year)) is not None
+    ]
+    return "".join("\n" + note for note in notes)
 
 
 def reconcile(turn: Turn, question: Question, value: object) -> None:
     """Answers that are valid alone but contradict another answer."""
     a, t = turn.session.answers, turn.t
+    if question.id == "paychecks" and isinstance(value, int):
+        most = most_paychecks(a)
+        if most is not None and value > most:
+            raise Invalid(
+                N_("There's room for at most {count} {frequency} paychecks in {year} from today."),
+                count=most,
+                frequency=t(FREQUENCY_WORDS[a.pay_frequency or "monthly"]),
+                year=a.tax_year,
+            )
+    if question.id == "pay_frequency" and value != a.pay_frequency:
+        a.paychecks = None  # counted for another frequency: asked again
+    if question.id == "tax_year" and isinstance(value, int):
+        change_year(a, value)
     if not isinstance(value, Decimal):
         return
+    if (
+        question.id == "deferrals_so_far"
+        and isinstance(a.deferrals, Decimal)
+        and value > a.deferrals
+    ):
+        raise Invalid(
+            N_(
+                "That's more than the {amount} you plan to defer for the whole year; "
+                "/summary changes that answer."
+            ),
+            amount=t.money(a.deferrals),
+        )
+    if (
+        question.id == "deferrals"
+        and isinstance(a.deferrals_so_far, Decimal)
+        and value < a.deferrals_so_far
+    ):
+        a.deferrals_so_far = None  # more in already than the new plan: asked again
     if question.id == "earnings" and a.balance is not None and value > a.balance:
         raise Invalid(
             N_("Earnings can't be more than the balance of {balance}."), balance=t.money(a.balance)
         )
-    if question.id == "deferrals" and a.pay is not None and value > a.pay:
+    so_far = question.id == "deferrals_so_far"
+    if (question.id == "deferrals" or so_far) and a.pay is not None and value > a.pay:
         raise Invalid(N_("Deferrals can't be more than your pay of {pay}."), pay=t.money(a.pay))
     if question.id == "ira_basis" and a.ira_balance is not None and value > a.ira_balance:
         raise Invalid(
@@ -238,6 +341,25 @@ def reconcile(turn: Turn, question: Question, value: object) -> None:
         a.ira_basis = None  # a basis over the new balance can't stand: asked again
     if question.id == "pay" and isinstance(a.deferrals, Decimal) and value < a.deferrals:
         a.deferrals = None  # deferrals over the new pay can't stand: asked again
+
+
+def change_year(a: Answers, year: int) -> None:
+    """Another tax year: the answers about that year's money are asked again (this
+    year's pay becomes next year's "last year"); an age follows the year."""
+    old = a.tax_year
+    if old is None or old == year:
+        return
+    if isinstance(a.age, int):
+        a.age = min(MAX_AGE, max(MIN_AGE, a.age + year - old))
+    prior = a.pay if year == old + 1 and a.pay is not None else None
+    for name in ("pay", "deferrals_so_far", "other_deferrals", "after_tax_in", "paychecks"):
+        setattr(a, name, None)
+    for name in ("deferrals", "employer", "magi", "roth_part", "spouse_pay", "prior_pay"):
+        if isinstance(getattr(a, name), Decimal):
+            setattr(a, name, None)  # a dollar figure of the old year; a formula or a
+            # symbol ("the maximum", "about my pay") means the same in the new one
+    if prior is not None:
+        a.prior_pay = prior
 
 
 def summary_head(turn: Turn) -> list[str]:
@@ -270,31 +392,11 @@ CHECK_FLOW = Flow(
     overview_head=summary_head,
     overview_foot=summary_foot,
     between=milestones,
-    rows=paycheck_rows,
+    rows=answer_rows,
     note=year_note,
     reconcile=reconcile,
 )
 MACHINE = DialogMachine(CHECK_FLOW, plan_setup.SETUP_FLOW, save=plan_setup.store)
-
-
-def paychecks_left(frequency: str, year: int, today: dt.date) -> int:
-    """Paychecks from today to the year's end, counting the next one (an estimate: the
-    plan's pay dates are not known, only how often they come)."""
-    if year != today.year:
-        start = dt.date(year, 1, 1)
-        if year < today.year:
-            return 1
-    else:
-        start = today
-    days = (dt.date(year, 12, 31) - start).days + 1
-    if frequency == "weekly":
-        return min(53, -(-days // 7))
-    if frequency == "biweekly":
-        return min(27, -(-days // 14))
-    months_after = 12 - start.month
-    if frequency == "semimonthly":
-        return 2 * months_after + (2 if start.day <= 15 else 1)
-    return months_after + 1
 
 
 # ---------------------------------------------------------------- starting
@@ -431,17 +533,28 @@ def language_menu(turn: Turn) -> Reply:
 
 
 def limits_reply(turn: Turn, args: tuple[str, ...]) -> Reply:
+    """A year's IRS figures: the one asked for, or the year being planned (a year
+    planned on a floor shows the floor's, saying so)."""
+    t, years = turn.t, supported_years()
     year = tax_year_of(turn.session, turn.today)
+    line = ""
     if args:
         try:
             year = parsing.parse_year(args[0])
         except parsing.ParseError:
             year = -1
-    if year in supported_years():
-        return Reply(text=limits_text(turn.t, year))
-    years = supported_years()
+    elif year not in years:
+        floor = floor_of(year) or years[-1]
+        line = t(
+            "I don't have the IRS's {year} figures yet; these are {floor}'s.",
+            year=year,
+            floor=floor,
+        )
+        year = floor
+    if year in years:
+        return Reply(text=(line + "\n\n" if line else "") + limits_text(t, year))
     return Reply(
-        text=turn.t(
+        text=t(
             "I only have the IRS's figures for {first} to {last}; for example /limits {last}.",
             first=years[0],
             last=years[-1],

@@ -26,11 +26,12 @@ from dialogs.i18n import N_, Translator
 from dialogs.plans import Services, contact_of
 from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Outcome, Reply, button_data
 from dialogs.session import Answers, Born, MatchFormula, Session
+from dialogs.situation import floor_of, plannable_years
 from dialogs.synonyms import match_synonym
 from rules import MAX_MONEY, supported_years
 
 _AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
-SYMBOLS = ("max", "pay", "skip", "none", "all")
+SYMBOLS = ("max", "pay", "skip", "none", "all", "unsure")
 NUMERIC = frozenset(
     {Kind.year, Kind.age, Kind.money, Kind.money_or_match, Kind.number, Kind.rate, Kind.percent}
 )  # answered by typing a number  # button values kept as words, not numbers
@@ -160,9 +161,23 @@ def first_needed(flow: Flow, answers: BaseModel) -> str:
 
 
 def default_year(today: dt.date) -> int:
-    """This year if the IRS figures for it are loaded, else the latest year that has them."""
-    years = supported_years()
-    return today.year if today.year in years else years[-1]
+    """This year if it can be planned (on its own IRS figures or a floor's), else the
+    latest year that has figures."""
+    return today.year if today.year in plannable_years(today) else supported_years()[-1]
+
+
+def year_label(t: Translator, year: int, today: dt.date) -> str:
+    """A tax year's button: this year, next year, and what a floor plans it on."""
+    floor = floor_of(year)
+    if year == today.year:
+        if floor is None:
+            return t("{year} (this year)", year=year)
+        return t("{year} (this year, on {floor}'s figures)", year=year, floor=floor)
+    if year == today.year + 1:
+        if floor is None:
+            return t("{year} (next year)", year=year)
+        return t("{year} (next year, on {floor}'s figures)", year=year, floor=floor)
+    return str(year)
 
 
 def tax_year_of(session: Session, today: dt.date) -> int:
@@ -258,13 +273,13 @@ def option_rows(turn: Turn, question: Question) -> Rows:
     """A question's buttons, laid out for a phone."""
     t = turn.t
     if question.kind is Kind.year:
-        current = default_year(turn.today)
+        today = turn.today
+        current = default_year(today)
+        order = sorted(
+            plannable_years(today), key=lambda y: (y != current, y != today.year + 1, -y)
+        )
         buttons = [
-            Button(
-                t("{year} (this year)", year=y) if y == turn.today.year else str(y),
-                button_data("a", question.id, str(y)),
-            )
-            for y in sorted(supported_years(), key=lambda y: (y != current, -y))
+            Button(year_label(t, y, today), button_data("a", question.id, str(y))) for y in order
         ]
         return [buttons[:2], buttons[2:]] if len(buttons) > 2 else [buttons]
     buttons = [
@@ -391,7 +406,7 @@ def which(turn: Turn, question: Question, candidates: tuple[Decimal, ...]) -> No
 def tapped(turn: Turn, question_id: str, value: str) -> None:
     """A tapped answer button: only the current question's own buttons count."""
     question = turn.flow.by_id.get(question_id)
-    answer = None if question is None else tapped_value(question, value)
+    answer = None if question is None else tapped_value(question, value, turn.today)
     if question is None or question_id != turn.session.state or answer is None:
         stale(turn)
         return
@@ -466,10 +481,10 @@ def parse_answer(turn: Turn, question: Question, raw: str) -> object:
             return option
         if question.kind is Kind.year:
             chosen = int(option) if option is not None else parsing.parse_year(raw)
-            if chosen not in supported_years():
-                years = supported_years()
+            years = plannable_years(turn.today)
+            if chosen not in years:
                 raise Invalid(
-                    N_("I only have the IRS's figures for {first} to {last}. Tap a year."),
+                    N_("I can plan the years {first} to {last}. Tap a year."),
                     first=years[0],
                     last=years[-1],
                 )
@@ -526,11 +541,11 @@ def option_value(question: Question, value: str) -> object:
     return value
 
 
-def tapped_value(question: Question, value: str) -> object | None:
+def tapped_value(question: Question, value: str, today: dt.date) -> object | None:
     """A tapped button's answer, or None when the button is not one of the question's."""
     if question.kind is Kind.year:
         year = int(value) if value.isdigit() else None
-        return year if year in supported_years() else None
+        return year if year in plannable_years(today) else None
     if question.kind is Kind.number and value.isdigit() and len(value) <= 3:
         count = int(value)  # paycheck buttons depend on the pay frequency
         return count if question.extra["low"] <= count <= question.extra["high"] else None

@@ -100,6 +100,10 @@ class Translator:
         """A fraction as a percent with up to one decimal: 0.9302 -> "93%"/"93.0%"."""
         return format_percent(fraction, locale=self.locale, format="#,##0.#%")
 
+    def election(self, percent: Decimal) -> str:
+        """A payroll election, exactly as it is made: 19 -> "19%", 7.25 -> "7.25%"."""
+        return format_percent(percent / 100, locale=self.locale, format="#,##0.##%")
+
     def number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self.locale)
 

@@ -158,11 +158,13 @@ def push_history(event: EventData) -> None:
 def fresh_check(event: EventData) -> None:
     """`restart` and `start_from_link`: a new check, with a plan profile's answers or
     none; `keep` keeps the person's own answers (a plan link replaces only the plan's)."""
-    session = _turn().session
+    turn = _turn()
+    session = turn.session
     profile: Profile | None = event.kwargs.get("profile")
     own = session.answers if event.kwargs.get("keep") else Answers()
     session.profile = profile
     session.answers = with_profile(own, profile)
+    session.answers.today = turn.today
     session.history = []
     session.milestones = set()
     session.setup = None
@@ -330,7 +332,9 @@ class DialogMachine:
         return self.setup if session.setup is not None else self.check
 
     def turn(self, session: Session, today: Any, services: Any) -> Turn:
-        """A turn for one event, with the session where the machine can serve it."""
+        """A turn for one event, with the session where the machine can serve it (and
+        its answers dated today, for the questions that depend on the date)."""
+        session.answers.today = today
         turn = Turn(session=session, today=today, services=services, machine=self)
         self._recover(turn)
         return turn

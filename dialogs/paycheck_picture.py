@@ -52,13 +52,14 @@ def paycheck_chart_for(t: Translator, a: Assessment, s: Situation) -> PaycheckCh
         )
     else:
         title = t("Your {year} paychecks", year=s.tax_year)
+    each = whole(t, pay)  # outside t.plural(): Babel's extractor loses a plural naming `t`
     return PaycheckChart(
         title=title,
         subtitle=t.plural(
-            "{n} paycheck left, {pay}", "{n} paychecks left, {pay} each", left, pay=whole(t, pay)
+            "{n} paycheck left, {pay}", "{n} paychecks left, {pay} each", left, pay=each
         ),
         pay=pay,
-        pay_text=t("Paycheck {pay}", pay=whole(t, pay)),
+        pay_text=t("Paycheck {pay}", pay=each),
         bars=bars,
         names=tuple((kind, t(name)) for kind, name in NAMES.items()),
         heading="" if left == 1 else t("Paychecks"),

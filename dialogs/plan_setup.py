@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel
 
 from dialogs import flow as engine
-from dialogs.catalog import Kind, Option, Question
+from dialogs.catalog import FREQUENCY_OPTIONS, Kind, Option, Question
 from dialogs.flow import Flow, Rows, Turn
 from dialogs.i18n import N_, Translator
 from dialogs.plans import DeletePlan, PlanProfile, SavePlan, Services, looks_like_code, new_code
@@ -23,12 +23,12 @@ from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Reply, button_data
 from dialogs.session import REVIEW, PlanAnswers, Session
 
 YES_NO = (Option("yes", N_("Yes")), Option("no", N_("No")))
-FREQUENCIES = {
-    "weekly": N_("Weekly (52 a year)"),
-    "biweekly": N_("Every two weeks (26)"),
-    "semimonthly": N_("Twice a month (24)"),
-    "monthly": N_("Monthly (12)"),
-}
+STEPS = (
+    Option("1", N_("Whole percents")),
+    Option("0.5", N_("Half percents (0.5%)")),
+    Option("0.1", N_("Tenths (0.1%)")),
+    Option("0.01", N_("Hundredths (0.01%)")),
+)
 
 
 def no_after_tax(p: PlanAnswers) -> bool:
@@ -39,6 +39,11 @@ def no_after_tax(p: PlanAnswers) -> bool:
 def no_in_plan(p: PlanAnswers) -> bool:
     """Automatic conversion is a kind of in-plan conversion."""
     return p.plan_after_tax == "no" or p.plan_in_plan == "no"
+
+
+def no_match(p: PlanAnswers) -> bool:
+    """A true-up only trues up a match."""
+    return p.plan_match == "none"
 
 
 SETUP: tuple[Question, ...] = (
@@ -121,6 +126,18 @@ SETUP: tuple[Question, ...] = (
         (Option("none", N_("No match")),),
     ),
     Question(
+        "plan_true_up",
+        Kind.yes_no,
+        N_(
+            "Does the employer <b>true up</b> the match after the year ends, so people who "
+            "reach the deferral limit early still get the full match?"
+        ),
+        N_("Tap Yes or No."),
+        N_("Year-end true-up"),
+        YES_NO,
+        skip=no_match,
+    ),
+    Question(
         "plan_nonelective",
         Kind.percent,
         N_(
@@ -137,7 +154,18 @@ SETUP: tuple[Question, ...] = (
         N_("How often are people paid?"),
         N_("Tap one of the buttons."),
         N_("Pay frequency"),
-        tuple(Option(value, label) for value, label in FREQUENCIES.items()),
+        FREQUENCY_OPTIONS,
+    ),
+    Question(
+        "plan_step",
+        Kind.choice,
+        N_(
+            "In what steps can people elect deferrals and after-tax contributions, as a "
+            "percent of each paycheck?"
+        ),
+        N_("Tap one of the buttons."),
+        N_("Election steps"),
+        STEPS,
     ),
     Question(
         "plan_contact",

@@ -16,12 +16,19 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dialogs.parsing import ParseError, parse_match_tiers
-from dialogs.session import Answers, MatchFormula, PayFrequency, PlanAnswers, Profile
+from dialogs.session import (
+    Answers,
+    ElectionStep,
+    MatchFormula,
+    PayFrequency,
+    PlanAnswers,
+    Profile,
+)
 
 CODE_BYTES = 12  # 96 random bits; token_urlsafe gives 16 characters of A-Z a-z 0-9 _ -
 CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what a profile code looks like
@@ -146,7 +153,9 @@ def check_answers(plan: PlanAnswers) -> dict[str, Any]:
         auto_convert=plan.plan_auto if after_tax == "yes" and in_plan else None,
         after_tax_cap=plan.plan_cap if after_tax == "yes" else None,
         employer=employer,
+        true_up=plan.plan_true_up if isinstance(match, MatchFormula) else None,
         pay_frequency=plan.plan_frequency,
+        election_step=plan.plan_step,
         from_plan=True,
     )
     return answers.model_dump(mode="json", exclude_none=True)
@@ -164,13 +173,19 @@ def snapshot(profile: PlanProfile) -> Profile:
     )
 
 
+STEP_VALUES: dict[Decimal, ElectionStep] = {
+    Decimal(step): step for step in get_args(ElectionStep)
+}  # 1.0 and 1 are one step
+
 PLAN_ANSWER_FIELDS = (  # the check's answers a profile gives
     "after_tax",
     "conversion",
     "auto_convert",
     "after_tax_cap",
     "employer",
+    "true_up",
     "pay_frequency",
+    "election_step",
 )
 
 
@@ -206,6 +221,8 @@ class CuratedPlan(BaseModel):
     match: str | None = None  # a formula as people write it: "50% of the first 6%"
     nonelective_percent: Decimal | None = Field(default=None, gt=0, le=100)
     pay_frequency: PayFrequency
+    match_true_up: bool | None = None  # None: not stated; people are asked
+    election_step_percent: Decimal = Decimal(1)  # 1, 0.5, 0.1 or 0.01
     contact: str = Field(min_length=1, max_length=200)
     updated: dt.date
 
@@ -214,7 +231,16 @@ class CuratedPlan(BaseModel):
     def _reachable(cls, value: str) -> str:
         return contact_of(value)
 
-    @field_validator("after_tax_cap_percent", "nonelective_percent", mode="before")
+    @field_validator("election_step_percent")
+    @classmethod
+    def _a_step(cls, value: Decimal) -> Decimal:
+        if value not in STEP_VALUES:
+            raise ValueError("must be 1, 0.5, 0.1 or 0.01 (percent of pay)")
+        return value
+
+    @field_validator(
+        "after_tax_cap_percent", "nonelective_percent", "election_step_percent", mode="before"
+    )
     @classmethod
     def _no_floats(cls, value: object) -> object:
         """TOML 2.5 is a float; read it through its text so 2.5 stays exactly 2.5."""
@@ -246,7 +272,13 @@ class CuratedPlan(BaseModel):
             plan_cap=self.after_tax_cap_percent or "none",
             plan_match=match,
             plan_nonelective=self.nonelective_percent or "none",
+            plan_true_up=None
+            if self.match_true_up is None or self.match is None
+            else "yes"
+            if self.match_true_up
+            else "no",
             plan_frequency=self.pay_frequency,
+            plan_step=STEP_VALUES[self.election_step_percent],
             plan_contact=self.contact,
         )
         return PlanProfile(

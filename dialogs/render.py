@@ -77,23 +77,30 @@ def sources_block(t: Translator, steps: list[tuple[Citation, ...]]) -> str:
     )
 
 
-def hr_question(t: Translator, after_tax: bool, conversion: bool) -> str:
+def hr_question(t: Translator, after_tax: bool, conversion: bool, cap: bool = False) -> str:
     """The message to copy and send to HR, asking exactly what is unknown; in Spanish,
     the English one too (many US benefits teams work in English)."""
-    message = _hr_message(t, after_tax, conversion)
+    message = _hr_message(t, after_tax, conversion, cap)
     if t.lang == "en":
         return message
-    english = _hr_message(Translator("en"), after_tax, conversion)
+    english = _hr_message(Translator("en"), after_tax, conversion, cap)
     return message + "\n" + t("Or in English:") + "\n" + english
 
 
-def _hr_message(t: Translator, after_tax: bool, conversion: bool) -> str:
+def _hr_message(t: Translator, after_tax: bool, conversion: bool, cap: bool) -> str:
     lines = [t("Hi! I'm reviewing my 401(k) options. Could you tell me:")]
     if after_tax:
         lines.append(
             t(
                 "- Does our 401(k) plan accept after-tax (non-Roth) employee contributions "
                 "above the regular pre-tax/Roth limit? Is there a cap as a percent of pay?"
+            )
+        )
+    elif cap:
+        lines.append(
+            t(
+                "- Is there a cap on after-tax (non-Roth) contributions, as a percent of pay "
+                "per paycheck?"
             )
         )
     if conversion:
@@ -106,6 +113,23 @@ def _hr_message(t: Translator, after_tax: bool, conversion: bool) -> str:
         )
     lines.append(t("Thank you!"))
     return "<code>" + escape("\n".join(lines)) + "</code>"
+
+
+def figure(t: Translator, a: Assessment, amount: Decimal) -> str:
+    """A limit as shown: on a floor, labelled as the floor year's figure (which the
+    year planned can only match or pass: the result says so at the top)."""
+    if not a.on_floor:
+        return t.money(amount)
+    return t("{amount} ({year}'s figure)", amount=t.money(amount), year=a.limits.year)
+
+
+def deadline_text(t: Translator, action: Action, a: Assessment, s: Situation) -> str:
+    """An IRA step's deadline: the core's date, never a floor year's (a year early)."""
+    if action.deadline is not None:
+        return t.date(action.deadline)
+    if a.on_floor:
+        return t("the tax-filing deadline in April {year}", year=s.tax_year + 1)
+    return t.date(a.limits.ira_contribution_deadline)
 
 
 def amount_text(t: Translator, action: Action) -> str:
@@ -144,7 +168,12 @@ def year_closed_text(
     return what, why
 
 
-def _per(t: Translator, action: Action) -> str:
+def _per(t: Translator, action: Action, a: Assessment, percent: Decimal | None = None) -> str:
+    """The step per paycheck: the percent to elect when the paychecks are planned."""
+    if percent is not None and percent > 0:
+        if a.paycheck_plan is not None and a.paycheck_plan.paychecks_left == 1:
+            return " " + t("(elect {percent} of your last paycheck)", percent=t.election(percent))
+        return " " + t("(elect {percent} of each paycheck)", percent=t.election(percent))
     if action.per_paycheck is None:
         return ""
     return " " + t("({amount} a paycheck)", amount=whole(t, action.per_paycheck))
@@ -191,12 +220,14 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             if amount
             else t("Raise your 401(k) deferrals to your limit")
         )
+        plan = a.paycheck_plan
         return (
-            what + _per(t, action),
+            what + _per(t, action, a, None if plan is None else plan.deferral_percent),
             t(
                 "Pre-tax or Roth deferrals come first: they have their own limit "
-                "({limit} for you this year), which after-tax money can't use.",
-                limit=t.money(a.deferral_limit or lim.elective_deferral),
+                "({limit} for you in {year}), which after-tax money can't use.",
+                limit=figure(t, a, a.deferral_limit or lim.elective_deferral),
+                year=s.tax_year,
             ),
         )
     if code is ActionCode.roth_catch_up_required:
@@ -205,7 +236,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             t(
                 "Your pay from this employer last year was over {threshold}, so from 2026 "
                 "catch-up contributions must be Roth.",
-                threshold=t.money(lim.roth_catch_up_wage_threshold or ZERO),
+                threshold=figure(t, a, lim.roth_catch_up_wage_threshold or ZERO),
             ),
         )
     if code is ActionCode.contribute_roth_ira:
@@ -221,9 +252,9 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             t(
                 "Your income allows it: for your filing status the limit phases out between "
                 "{start} and {end} of modified AGI. The deadline is {date}.",
-                start=t.money(start),
+                start=figure(t, a, start),
                 end=t.money(end),
-                date=t.date(action.deadline or lim.ira_contribution_deadline),
+                date=deadline_text(t, action, a, s),
             ),
         )
     if code is ActionCode.backdoor_roth:
@@ -276,7 +307,8 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
     if code is ActionCode.ask_hr_after_tax:
         return (
             t("Ask HR whether the plan accepts after-tax contributions"),
-            t("Without them there is no mega backdoor; the message below asks exactly that."),
+            t("Without them there is no mega backdoor; the message below asks exactly that.")
+            + at_stake(t, action, amount),
         )
     if code is ActionCode.ask_hr_conversion:
         return (
@@ -284,7 +316,8 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             t(
                 "An in-plan conversion or an in-service withdrawal is what makes after-tax "
                 "money worth it; the message below asks."
-            ),
+            )
+            + at_stake(t, action, amount),
         )
     if code is ActionCode.contribute_after_tax:
         if not amount:
@@ -292,12 +325,19 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 t("Contribute after-tax, up to your remaining room"),
                 t("Answer the pay and contribution questions and I'll work out the amount."),
             )
+        plan = a.paycheck_plan
+        percent = None if plan is None else plan.after_tax_percent
+        what = (
+            t("Contribute {amount} after-tax this year", amount=amount)
+            if s.as_of is None or s.as_of.year == s.tax_year
+            else t("Contribute {amount} after-tax in {year}", amount=amount, year=s.tax_year)
+        )
         return (
-            t("Contribute {amount} after-tax this year", amount=amount) + _per(t, action),
+            what + _per(t, action, a, percent),
             t(
                 "That is your room under the {limit} total limit (415(c)) after your deferrals "
                 "and employer money. Set it as a payroll election with your plan.",
-                limit=t.money(a.annual_additions_limit or lim.annual_additions),
+                limit=figure(t, a, a.annual_additions_limit or lim.annual_additions),
             ),
         )
     if code is ActionCode.convert_in_plan:
@@ -371,7 +411,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             t(
                 "Your deferrals, employer money and after-tax contributions already reach the "
                 "{limit} total limit.",
-                limit=t.money(a.annual_additions_limit or lim.annual_additions),
+                limit=figure(t, a, a.annual_additions_limit or lim.annual_additions),
             ),
         )
     if code is ActionCode.hce_refund_risk:
@@ -387,6 +427,13 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
     raise ValueError(f"no wording for action {code}")  # pragma: no cover - every code above
 
 
+def at_stake(t: Translator, action: Action, amount: str) -> str:
+    """What HR's answer is worth: the after-tax room if the answer is yes."""
+    if not amount or action.amount == 0:
+        return ""
+    return " " + t("If HR says yes, you could add {amount} this year.", amount=amount)
+
+
 def roth_total(a: Assessment) -> tuple[Decimal, Decimal]:
     """(after-tax into Roth via the 401(k), IRA into Roth) that the actions add up to."""
     mega = ira = ZERO
@@ -400,11 +447,16 @@ def roth_total(a: Assessment) -> tuple[Decimal, Decimal]:
     return mega, ira
 
 
-def headline(t: Translator, a: Assessment) -> str:
-    year = a.limits.year
+def headline(t: Translator, a: Assessment, year: int) -> str:
     if any(x.code is ActionCode.excess_contribution for x in a.actions):
         return t("Act now: you are over a {year} limit.", year=year)
     mega, ira = roth_total(a)
+    if (mega or ira) and a.on_floor:
+        return t(
+            "You can put at least {total} more into Roth accounts in {year}.",
+            total=whole(t, mega + ira),
+            year=year,
+        )
     if mega and ira:
         return t(
             "You can put {total} more into Roth accounts in {year}: {mega} through your 401(k) "
@@ -425,31 +477,49 @@ def headline(t: Translator, a: Assessment) -> str:
     return t("Here is what you can do in {year}.", year=year)
 
 
+def floor_note(t: Translator, a: Assessment, year: int) -> str:
+    return t(
+        "Planned on {floor}'s IRS figures: {year}'s are not loaded yet. The limits have "
+        "never gone down from one year to the next, so each figure here may be a little "
+        "low, never too high.",
+        floor=a.limits.year,
+        year=year,
+    )
+
+
 def result_text(
     t: Translator,
     a: Assessment,
     s: Situation,
     first: tuple[str, str] | None = None,
     notes: tuple[str, ...] = (),
+    paychecks: str | None = None,
+    cap_unknown: bool = False,
 ) -> str:
-    """The full answer: headline, numbered actions with why and source, HR message.
+    """The full answer: headline, numbered actions with why and source, the paychecks,
+    the HR message.
 
     `first` is a step of the dialog's own before the core's (a plan to lower); `notes`
-    are cautions of the dialog's own, after the steps.
+    are cautions of the dialog's own, after the steps; `paychecks` the paycheck plan in
+    words; `cap_unknown`: the plan's after-tax cap is not known (HR is asked).
     """
-    parts = [f"<b>{escape(headline(t, a))}</b>"]
+    parts = [f"<b>{escape(headline(t, a, s.tax_year))}</b>"]
+    if a.on_floor:
+        parts.append(f"<i>{floor_note(t, a, s.tax_year)}</i>")
     steps = [(*action_text(t, action, a, s), action.sources) for action in a.actions]
     if first is not None:
         steps.insert(0, (*first, (a.limits.sources["elective_deferral_limit"],)))
     for number, (what, why, _) in enumerate(steps, 1):
         parts.append(f"<b>{number}. {what}</b>\n{why}")
+    if paychecks:
+        parts.append(paychecks)
     asks_after_tax = ActionCode.ask_hr_after_tax in a.codes
     asks_conversion = ActionCode.ask_hr_conversion in a.codes
-    if asks_after_tax or asks_conversion:
+    if asks_after_tax or asks_conversion or cap_unknown:
         parts.append(
             t("Copy this to HR or your plan's administrator:")
             + "\n"
-            + hr_question(t, asks_after_tax, asks_conversion)
+            + hr_question(t, asks_after_tax, asks_conversion, cap_unknown)
         )
     parts += [f"<i>{note}</i>" for note in notes]
     if steps:
@@ -494,30 +564,39 @@ def verdict_text(t: Translator, status: MegaBackdoor, s: Situation) -> str:
     )
 
 
-def room_text(t: Translator, a: Assessment, paychecks: int | None) -> str | None:
-    """The numbers so far: the after-tax room, once it can be computed."""
+def room_text(t: Translator, a: Assessment, year: int, paychecks: int | None) -> str | None:
+    """The numbers so far: the after-tax room, once it can be computed, and the percent
+    of each paycheck it takes when the paychecks are planned."""
     if a.after_tax_room is None:
         return None
-    if a.after_tax_per_paycheck is not None and a.after_tax_room > 0 and paychecks:
-        return (
-            t(
-                "So far: <b>{room}</b> of after-tax room in {year}, about {per} a paycheck.",
-                room=whole(t, a.after_tax_room),
-                year=a.limits.year,
-                per=whole(t, a.after_tax_per_paycheck),
-            )
-            + " "
-            + t.plural(
-                "That spreads it over the {n} paycheck left.",
-                "That spreads it over the {n} paychecks left.",
-                paychecks,
-            )
-        )
-    return t(
+    room = t(
         "So far: <b>{room}</b> of after-tax room in {year}.",
         room=whole(t, a.after_tax_room),
-        year=a.limits.year,
+        year=year,
     )
+    plan = a.paycheck_plan
+    if a.after_tax_room > 0 and plan is not None and plan.after_tax_percent:
+        return (
+            room
+            + " "
+            + t.plural(
+                "Your {n} paycheck left can carry it: about {percent} of it.",
+                "Your {n} paychecks left can carry it: about {percent} of each.",
+                plan.paychecks_left,
+                percent=t.election(plan.after_tax_percent),
+            )
+        )
+    if a.after_tax_per_paycheck is not None and a.after_tax_room > 0 and paychecks:
+        per = whole(t, a.after_tax_per_paycheck)  # not inside t.plural(): Babel's
+        # extractor loses a plural whose arguments name `t`
+        spread = t.plural(
+            "That is about {per} on the {n} paycheck left.",
+            "That is about {per} a paycheck over the {n} paychecks left.",
+            paychecks,
+            per=per,
+        )
+        return room + " " + spread
+    return room
 
 
 def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
@@ -571,10 +650,16 @@ def chart_for(t: Translator, a: Assessment, s: Situation) -> BucketChart | None:
     limit = a.annual_additions_limit
     if limit < lim.annual_additions:  # 415(c)(1)(B): the lesser of the dollars and pay
         limit_text = t("Limit: 100% of your pay, {amount}", amount=whole(t, limit))
+    elif a.on_floor:
+        limit_text = t(
+            "Total limit {amount} ({year}'s figure)",
+            amount=whole(t, limit),
+            year=lim.year,
+        )
     else:
         limit_text = t("Total limit {amount}", amount=whole(t, limit))
     return BucketChart(
-        title=t("Your {year} 401(k)", year=lim.year),
+        title=t("Your {year} 401(k)", year=s.tax_year),
         segments=segments,
         limit=limit,
         limit_text=limit_text,

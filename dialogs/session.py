@@ -26,6 +26,7 @@ FilingChoice = Literal[
 PayFrequency = Literal["weekly", "biweekly", "semimonthly", "monthly"]
 YesNo = Literal["yes", "no"]
 Percent = Annotated[Decimal, Field(gt=0, le=100)]
+ElectionStep = Literal["1", "0.5", "0.1", "0.01"]  # percent of pay payroll takes in steps of
 SESSION_VERSION: Literal[2] = 2
 FIRST_QUESTION = "after_tax"  # where a check starts (the check catalog's first question)
 REVIEW = "review"  # the setup's overview of a profile's answers
@@ -91,15 +92,18 @@ class Answers(BaseModel):
     after_tax: YesNoUnsure | None = None
     conversion: Conversion | None = None
     auto_convert: YesNoUnsure | None = None
-    after_tax_cap: Percent | Literal["none"] | None = None  # only from an HR profile
+    after_tax_cap: Percent | Literal["none", "unsure"] | None = None
     tax_year: int | None = None
     age: Annotated[int, Field(ge=18, le=120)] | Born | None = None
     pay: Decimal | None = Field(default=None, ge=0)
+    pay_frequency: PayFrequency | None = None
+    paychecks: int | None = Field(default=None, ge=0, le=53)
     deferrals: Decimal | Literal["max"] | None = None
+    deferrals_so_far: Annotated[Decimal, Field(ge=0)] | Literal["unsure"] | None = None
     other_deferrals: Decimal | None = Field(default=None, ge=0)  # at other employers
     employer: Decimal | MatchFormula | None = None
+    true_up: YesNoUnsure | None = None
     after_tax_in: Decimal | None = Field(default=None, ge=0)
-    paychecks: int | None = Field(default=None, ge=1, le=53)
     balance: Decimal | None = Field(default=None, ge=0)
     earnings: Decimal | None = Field(default=None, ge=0)
     filing_status: FilingChoice | None = None
@@ -110,9 +114,10 @@ class Answers(BaseModel):
     ira_basis: Decimal | None = Field(default=None, ge=0)
     prior_pay: Decimal | Literal["pay"] | None = None
     tax_rate: Decimal | Literal["skip"] | None = None
-    # Not questions: what an HR profile adds.
-    pay_frequency: PayFrequency | None = None
-    from_plan: bool = False  # the plan answers came from a profile (the cap is asked then)
+    # Not questions: what an HR profile adds, and the day of the event being handled.
+    election_step: ElectionStep | None = None  # None: whole percents
+    from_plan: bool = False  # the plan answers came from a profile
+    today: dt.date | None = Field(default=None, exclude=True)  # set per turn, never stored
 
 
 class PlanAnswers(BaseModel):
@@ -131,8 +136,10 @@ class PlanAnswers(BaseModel):
     plan_auto: YesNo | None = None
     plan_cap: Percent | Literal["none"] | None = None
     plan_match: MatchFormula | Literal["none"] | None = None
+    plan_true_up: YesNo | None = None
     plan_nonelective: Percent | Literal["none"] | None = None
     plan_frequency: PayFrequency | None = None
+    plan_step: ElectionStep | None = None
     plan_contact: str | None = Field(default=None, min_length=1, max_length=200)
 
 

@@ -1,6 +1,7 @@
 """What the answers mean for the rules core: ages from birth years, "the maximum" in
-dollars, planned deferrals kept to what the year allows, and which questions change
-the result (the skip predicates that need the IRS figures).
+dollars, planned deferrals kept to what the year allows, the years that can be planned
+(next year on this year's figures as a floor), the paychecks, and which questions change
+the result (the skip predicates that need the IRS figures or the date).
 
 `catalog.to_situation` assembles the Situation from these.
 """
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 from dialogs.session import Answers, Born
 from rules import (
+    PAYCHECKS_PER_YEAR,
     FilingStatus,
     Limits,
     PlanFeatures,
@@ -19,6 +21,8 @@ from rules import (
     assess,
     catch_up_limit,
     limits_for,
+    paychecks_left,
+    supported_years,
 )
 
 ZERO = Decimal(0)
@@ -32,6 +36,39 @@ FILING_STATUS = {
     "married_separate_apart": FilingStatus.single,
     "head_of_household": FilingStatus.head_of_household,
 }
+
+
+# ---------------------------------------------------------------- which years, which figures
+
+NEXT_YEAR_FROM_MONTH = 11  # from November on, next year's January elections can be planned
+
+
+def floor_of(year: int) -> int | None:
+    """The loaded year a year without its own IRS figures is planned on, as a floor: the
+    year before it, if loaded (`rules.floor`); None when the year's own are loaded."""
+    years = supported_years()
+    if year in years:
+        return None
+    return year - 1 if year - 1 in years else None
+
+
+def figures_for(year: int) -> Limits:
+    """The figures a year is planned on: its own, or its floor's (never extrapolated)."""
+    floor = floor_of(year)
+    return limits_for(year if floor is None else floor)
+
+
+def plannable_years(today: dt.date) -> tuple[int, ...]:
+    """The loaded years, plus this year on last year's figures while this year's are not
+    loaded, and from November next year on this year's (a floor, labelled as one)."""
+    years = set(supported_years())
+    if floor_of(today.year) is not None:
+        years.add(today.year)
+    if today.month >= NEXT_YEAR_FROM_MONTH and (
+        today.year + 1 in years or floor_of(today.year + 1) is not None
+    ):
+        years.add(today.year + 1)
+    return tuple(sorted(years))
 
 
 def age_in(a: Answers, year: int) -> int | None:
@@ -66,13 +103,15 @@ def _tri(value: str | None) -> bool | None:
 
 
 def employer_money(
-    a: Answers, limits: Limits
+    a: Answers, limits: Limits, on_floor: bool = False
 ) -> tuple[Decimal | None, tuple[tuple[Decimal, Decimal], ...] | None]:
     """(employer money that doesn't depend on deferrals, the match formula's tiers).
 
     A formula reaches the core as its tiers, so the core prices the match at the
     deferrals its advice leads to; only a nonelective percent is turned into dollars
-    here. A dollar answer is all employer money, with no formula.
+    here, on pay up to 401(a)(17) (on a floor, on the whole pay: next year's limit may
+    be higher, and more employer money leaves less room). A dollar answer is all
+    employer money, with no formula.
     """
     formula = a.employer
     if formula is None or isinstance(formula, Decimal):
@@ -82,7 +121,8 @@ def employer_money(
         return ZERO, tiers
     if a.pay is None:
         return None, tiers
-    nonelective = min(a.pay, limits.compensation) * formula.nonelective / 100
+    counted = a.pay if on_floor else min(a.pay, limits.compensation)
+    nonelective = counted * formula.nonelective / 100
     return nonelective.quantize(Decimal("0.01")), tiers
 
 
@@ -93,18 +133,21 @@ def dollar_max(a: Answers, year: int) -> Decimal | None:
     age = age_in(a, year)
     if age is None:
         return None
-    limits = limits_for(year)
+    limits = figures_for(year)
     limit = limits.elective_deferral + catch_up_limit(limits, age) - (a.other_deferrals or ZERO)
     limit = max(ZERO, limit)
     return limit if a.pay is None else min(limit, a.pay)
 
 
 def core_max(base: Situation) -> Decimal | None:
-    """The most this person can defer here this year, as the core works it out: its
-    raise from nothing (402(g) per person, pay left, 415(c) with the match drawn)."""
-    return assess(
-        base.model_copy(update={"elective_deferrals": ZERO, "as_of": None})
+    """The most this person can defer here this year, as the core works it out: what is
+    deferred so far and its raise from there (402(g) per person, the pay and paychecks
+    left, 415(c) with the match drawn)."""
+    so_far = base.deferrals_so_far or ZERO
+    headroom = assess(
+        base.model_copy(update={"elective_deferrals": so_far, "as_of": None})
     ).deferral_headroom
+    return None if headroom is None else so_far + headroom
 
 
 def year_open(year: int, as_of: dt.date | None) -> bool:
@@ -138,7 +181,9 @@ def split_moot(a: Answers) -> bool:
         return False
     if deferrals == ZERO:
         return True
-    limits = limits_for(year)
+    if floor_of(year) is not None:
+        return False  # a floor's figures may be lower than the year's: ask
+    limits = figures_for(year)
     most = max(deferrals, dollar_max(a, year) or deferrals)  # the advice may raise them
     if a.pay - most < _ira_dollar_limit(limits, age_in(a, year)):
         return False  # pre-tax deferrals would cap the IRA (219(b)(1)(B))
@@ -157,15 +202,69 @@ def not_a_spousal_ira(a: Answers) -> bool:
     year, deferrals = _year(a), _deferrals_known(a)
     if a.filing_status != "married_joint":
         return True
-    if year is None or deferrals is None or a.pay is None:
+    if year is None or deferrals is None or a.pay is None or floor_of(year) is not None:
         return False
     roth = deferrals if a.roth_part == "all" else a.roth_part
     most = max(deferrals, dollar_max(a, year) or deferrals)  # a raise is taken as pre-tax
     pretax = most if roth is None else max(ZERO, most - roth)
-    limits = limits_for(year)
+    limits = figures_for(year)
     return a.pay - pretax >= _ira_dollar_limit(limits, age_in(a, year))
 
 
 def no_ira_balance(a: Answers) -> bool:
     """Earlier nondeductible basis only matters beside a traditional IRA balance."""
     return not a.ira_balance
+
+
+def year_over(a: Answers) -> bool:
+    """The tax year has ended: its payroll is closed, so paychecks don't matter."""
+    return a.today is not None and a.tax_year is not None and a.tax_year < a.today.year
+
+
+def year_ahead(a: Answers) -> bool:
+    """The tax year has not begun: none of its paychecks is paid."""
+    return a.today is not None and a.tax_year is not None and a.tax_year > a.today.year
+
+
+def paychecks_per_year(a: Answers) -> int | None:
+    """The year's paychecks: the frequency's, or one more in a year whose count says so
+    (a 27th biweekly or 53rd weekly paycheck)."""
+    if a.pay_frequency is None:
+        return None
+    usual = PAYCHECKS_PER_YEAR[a.pay_frequency]
+    return usual + 1 if a.paychecks is not None and a.paychecks > usual else usual
+
+
+def estimated_paychecks(a: Answers) -> int | None:
+    """The paychecks left by the calendar (`rules.paychecks_left`), counting one today."""
+    if a.pay_frequency is None or a.tax_year is None or a.today is None:
+        return None
+    return paychecks_left(a.pay_frequency, a.tax_year, a.today)
+
+
+def most_paychecks(a: Answers) -> int | None:
+    """The most paychecks the rest of the year can hold: the estimate, except that the
+    days left may hold a 27th biweekly or 53rd weekly paycheck."""
+    frequency, year, today = a.pay_frequency, a.tax_year, a.today
+    if frequency is None or year is None or today is None or year < today.year:
+        return None
+    usual = PAYCHECKS_PER_YEAR[frequency]
+    days_apart = {"weekly": 7, "biweekly": 14}.get(frequency)
+    if days_apart is None:
+        return paychecks_left(frequency, year, today)
+    start = max(today, dt.date(year, 1, 1))
+    days = (dt.date(year, 12, 31) - start).days + 1
+    return min(usual + 1, -(-days // days_apart))
+
+
+def none_paid_yet(a: Answers) -> bool:
+    """No paycheck of the year has been paid: nothing deferred so far."""
+    per_year = paychecks_per_year(a)
+    return year_ahead(a) or (
+        a.paychecks is not None and per_year is not None and a.paychecks >= per_year
+    )
+
+
+def payroll_closed(a: Answers) -> bool:
+    """The year is over, or its last paycheck is paid: no election changes anything."""
+    return year_over(a) or a.paychecks == 0

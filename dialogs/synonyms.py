@@ -202,6 +202,145 @@ _NO_CAP: Final[Phrases] = {
 _CAP_LEFT_OUT: Final = ("yes", "sí", "capped", "there is a cap", "tiene tope", "hay tope")
 _BRACKETS: Final = ("22", "24", "32", "35")
 
+_FREQUENCY: Final[Mapping[str, Phrases]] = {
+    "weekly": {
+        "en": (
+            "weekly",
+            "every week",
+            "each week",
+            "once a week",
+            "52",
+            "52 a year",
+            "52 paychecks",
+            "52 times a year",
+        ),
+        "es": (
+            "semanal",
+            "semanalmente",
+            "cada semana",
+            "una vez a la semana",
+            "por semana",
+            "52 al año",
+            "52 pagos",
+            "52 veces al año",
+        ),
+    },
+    "biweekly": {
+        "en": (
+            "biweekly",
+            "bi-weekly",
+            "every two weeks",
+            "every 2 weeks",
+            "every other week",
+            "every other Friday",
+            "fortnightly",
+            "26",
+            "26 a year",
+            "26 paychecks",
+            "26 times a year",
+        ),
+        "es": (
+            "cada dos semanas",
+            "cada 2 semanas",
+            "cada catorce días",
+            "cada 14 días",
+            "una semana sí y otra no",
+            "26 al año",
+            "26 pagos",
+            "26 veces al año",
+        ),
+    },
+    "semimonthly": {
+        "en": (
+            "semimonthly",
+            "semi-monthly",
+            "twice a month",
+            "twice monthly",
+            "twice per month",
+            "two times a month",
+            "2 times a month",
+            "1st and 15th",
+            "the 1st and the 15th",
+            "15th and last",
+            "15th and 30th",
+            "15th and end of month",
+            "24",
+            "24 a year",
+            "24 paychecks",
+            "24 times a year",
+        ),
+        "es": (
+            "dos veces al mes",
+            "dos veces por mes",
+            "2 veces al mes",
+            "semimensual",
+            "el 15 y el 30",
+            "15 y 30",
+            "el 15 y el último",
+            "15 y último",
+            "el 1 y el 15",
+            "1 y 15",
+            "24 al año",
+            "24 pagos",
+            "24 veces al año",
+        ),
+    },
+    "monthly": {
+        "en": (
+            "monthly",
+            "once a month",
+            "every month",
+            "each month",
+            "12",
+            "12 a year",
+            "12 paychecks",
+            "12 times a year",
+        ),
+        "es": (
+            "mensual",
+            "mensualmente",
+            "cada mes",
+            "una vez al mes",
+            "una vez por mes",
+            "por mes",
+            "12 al año",
+            "12 pagos",
+            "12 veces al año",
+        ),
+    },
+}
+
+_SO_FAR_NONE: Final[Phrases] = {
+    "en": (*_NONE_EN, "none yet", "nothing yet", "not yet", "none so far", "nothing so far"),
+    "es": (*_NONE_ES, "nada todavía", "todavía nada", "nada aún", "aún nada", "nada hasta ahora"),
+}
+_TRUE_UP: Final[Phrases] = {
+    "en": ("it trues up", "trues up", "true-up", "true up", "yes, a true-up", "full match"),
+    "es": ("sí, ajusta", "ajusta al final del año", "hace el ajuste", "sí hay ajuste"),
+}
+_NO_TRUE_UP: Final[Phrases] = {
+    "en": ("no true-up", "no true up", "doesn't true up", "it doesn't true up", "per paycheck"),
+    "es": ("no ajusta", "no hay ajuste", "sin ajuste", "por cada cheque"),
+}
+_STEP: Final[Mapping[str, Phrases]] = {
+    "1": {
+        "en": ("whole percents", "whole percent", "whole", "1%", "1 percent", "full percents"),
+        "es": ("porcentajes enteros", "enteros", "1 %", "1 por ciento"),
+    },
+    "0.5": {
+        "en": ("half percents", "half percent", "halves", "0.5%", "half a percent"),
+        "es": ("medios", "medio por ciento", "0,5 %", "0.5 %", "medios puntos"),
+    },
+    "0.1": {
+        "en": ("tenths", "tenths of a percent", "0.1%", "one decimal"),
+        "es": ("décimas", "décimas de punto", "0,1 %", "0.1 %", "un decimal"),
+    },
+    "0.01": {
+        "en": ("hundredths", "hundredths of a percent", "0.01%", "two decimals"),
+        "es": ("centésimas", "0,01 %", "0.01 %", "dos decimales"),
+    },
+}
+
 SYNONYMS: Final[Mapping[str, Mapping[str, Phrases]]] = {
     # --- the check (dialogs/catalog.py) ---------------------------------------------------
     "after_tax": {"yes": _ACCEPTS_AFTER_TAX, "no": _NO_AFTER_TAX},
@@ -349,6 +488,8 @@ SYNONYMS: Final[Mapping[str, Mapping[str, Phrases]]] = {
     },
     "auto_convert": {"yes": _AUTOMATIC, "no": _MANUAL},
     "after_tax_cap": {"none": _NO_CAP},
+    "deferrals_so_far": {"0": _SO_FAR_NONE},
+    "true_up": {"yes": _TRUE_UP, "no": _NO_TRUE_UP},
     "deferrals": {
         "max": {
             "en": (
@@ -976,114 +1117,24 @@ SYNONYMS: Final[Mapping[str, Mapping[str, Phrases]]] = {
             ),
         },
     },
-    "plan_frequency": {
-        "weekly": {
-            "en": (
-                "weekly",
-                "every week",
-                "each week",
-                "once a week",
-                "52",
-                "52 a year",
-                "52 paychecks",
-                "52 times a year",
-            ),
-            "es": (
-                "semanal",
-                "semanalmente",
-                "cada semana",
-                "una vez a la semana",
-                "por semana",
-                "52 al año",
-                "52 pagos",
-                "52 veces al año",
-            ),
-        },
-        "biweekly": {
-            "en": (
-                "biweekly",
-                "bi-weekly",
-                "every two weeks",
-                "every 2 weeks",
-                "every other week",
-                "every other Friday",
-                "fortnightly",
-                "26",
-                "26 a year",
-                "26 paychecks",
-                "26 times a year",
-            ),
-            "es": (
-                "cada dos semanas",
-                "cada 2 semanas",
-                "cada catorce días",
-                "cada 14 días",
-                "una semana sí y otra no",
-                "26 al año",
-                "26 pagos",
-                "26 veces al año",
-            ),
-        },
-        "semimonthly": {
-            "en": (
-                "semimonthly",
-                "semi-monthly",
-                "twice a month",
-                "twice monthly",
-                "twice per month",
-                "two times a month",
-                "2 times a month",
-                "1st and 15th",
-                "the 1st and the 15th",
-                "15th and last",
-                "15th and 30th",
-                "15th and end of month",
-                "24",
-                "24 a year",
-                "24 paychecks",
-                "24 times a year",
-            ),
-            "es": (
-                "dos veces al mes",
-                "dos veces por mes",
-                "2 veces al mes",
-                "semimensual",
-                "el 15 y el 30",
-                "15 y 30",
-                "el 15 y el último",
-                "15 y último",
-                "el 1 y el 15",
-                "1 y 15",
-                "24 al año",
-                "24 pagos",
-                "24 veces al año",
-            ),
-        },
-        "monthly": {
-            "en": (
-                "monthly",
-                "once a month",
-                "every month",
-                "each month",
-                "12",
-                "12 a year",
-                "12 paychecks",
-                "12 times a year",
-            ),
-            "es": (
-                "mensual",
-                "mensualmente",
-                "cada mes",
-                "una vez al mes",
-                "una vez por mes",
-                "por mes",
-                "12 al año",
-                "12 pagos",
-                "12 veces al año",
-            ),
-        },
-    },
+    "pay_frequency": _FREQUENCY,
+    "plan_frequency": _FREQUENCY,
+    "plan_step": _STEP,
+    "plan_true_up": {"yes": _TRUE_UP, "no": _NO_TRUE_UP},
 }
+
+_FREQUENCY_LEFT_OUT: Final = (
+    "quincenal",  # every two weeks in some places, twice a month in others
+    "quincenalmente",
+    "cada quince días",
+    "cada 15 días",
+    "por quincena",
+    "every 15 days",
+    "bimonthly",  # twice a month, or every two months?
+    "bi-monthly",
+    "bimensual",
+    "bisemanal",  # twice a week, or every two weeks?
+)
 
 LEFT_OUT: Final[Mapping[str, tuple[str, ...]]] = {
     "after_tax": ("Roth", "only Roth", "Roth only", "solo Roth"),  # Roth is not after-tax
@@ -1144,21 +1195,16 @@ LEFT_OUT: Final[Mapping[str, tuple[str, ...]]] = {
         "only after 59 and a half",
         "después de los 59 y medio",
     ),
-    "plan_frequency": (
-        "quincenal",  # every two weeks in some places, twice a month in others
-        "quincenalmente",
-        "cada quince días",
-        "cada 15 días",
-        "por quincena",
-        "every 15 days",
-        "bimonthly",  # twice a month, or every two months?
-        "bi-monthly",
-        "bimensual",
-        "bisemanal",  # twice a week, or every two weeks?
-    ),
+    "pay_frequency": _FREQUENCY_LEFT_OUT,
+    "plan_frequency": _FREQUENCY_LEFT_OUT,
 }
 
-UNSURE_MEANS: Final[Mapping[str, str]] = {"conversion": "unsure", "tax_rate": "skip"}
+UNSURE_MEANS: Final[Mapping[str, str]] = {
+    "conversion": "unsure",
+    "tax_rate": "skip",
+    "after_tax_cap": "unsure",
+    "deferrals_so_far": "unsure",
+}
 """Questions that are not yes/no, and the option meaning "not sure" there: whatever
 `parse_yes_no` reads as not sure ("no sé", "idk", "?") stands for it."""
 

@@ -40,6 +40,7 @@ SPANISH_TOO = frozenset(
         "a", "no", "me", "has",  # "a tu 401(k)", "no", "¿Me podrían…?", "has aportado"
         "plan", "total", "extra", "federal", "marginal", "terminal", "simple",
         "bot", "chat", "chats", "web", "intranet",  # accepted in Spanish as they are
+        "social",  # "Seguro Social"
     }
 )  # fmt: skip
 
@@ -60,6 +61,7 @@ ALLOWED_ENGLISH = {
     "Ctrl-D": "a key on the keyboard (the terminal's banner)",
     "Acme": "the example company's name",
     "SECURE": "the law's name (Ley SECURE 2.0), as Spanish press and the IRS cite it",
+    "Medicare": "the program's name: the IRS's Spanish pages say 'impuesto del Medicare'",
 }
 _ALLOWED = {word.lower() for word in ALLOWED_ENGLISH}
 
