@@ -128,8 +128,8 @@ def no_match_formula(a: Answers) -> bool:
 
 
 def no_after_tax_so_far(a: Answers) -> bool:
-    """No after-tax money, or a year not begun (none of it in yet)."""
-    return no_after_tax(a) or year_ahead(a)
+    """No after-tax money, or no paycheck of the year paid yet (none of it in yet)."""
+    return no_after_tax(a) or none_paid_yet(a)
 
 
 def nothing_to_convert(a: Answers) -> bool:
@@ -482,7 +482,7 @@ def base_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situa
         other_employer_deferrals=a.other_deferrals,
         employer_contributions=employer,
         match_tiers=tiers,
-        after_tax_contributed=Decimal(0) if ahead else given("after_tax_in"),
+        after_tax_contributed=Decimal(0) if none_paid_yet(a) else given("after_tax_in"),
         plan=plan_features(a, given("conversion"), given("auto_convert"), given("after_tax_cap")),
         after_tax_balance=balance,
         after_tax_basis=basis,

@@ -15,7 +15,14 @@ from dialogs.plans import Services
 from dialogs.replies import Choice, Command, Event, Outcome, Typed
 from dialogs.session import Session
 
-TODAY = dt.date(2026, 11, 29)
+TODAY = dt.date(2026, 1, 5)  # a Monday: 26 biweekly paychecks left, none paid yet
+
+# The paycheck questions, answered the most common way; a test names its own to differ.
+EVERY_PAYCHECK = {
+    "after_tax_cap": "no cap",
+    "pay_frequency": "every two weeks",
+    "true_up": "yes",
+}
 
 
 def plain(text: str) -> str:
@@ -47,6 +54,23 @@ class Chat:
     def type(self, text: str) -> Outcome:
         return self.send(Typed(text))
 
+    def fill(self, answers: dict[str, str], **more: str) -> Outcome:
+        """Type the answer to each question the dialog asks while it is one of
+        `answers` (or `more`), in whatever order the dialog asks them; "paychecks"
+        defaults to the calendar's count. Stops at the first question not named (or
+        the result) and returns the last outcome."""
+        named = {**EVERY_PAYCHECK, **answers, **more}
+        outcome = self.outcomes[-1] if self.outcomes else Outcome()
+        while self.session.state in named or self.session.state == "paychecks":
+            state = self.session.state
+            if state in named:
+                outcome = self.type(named[state])
+            else:
+                outcome = self.send(Choice(_first_answer_button(outcome, state)))
+            if self.session.state == state:
+                raise AssertionError(f"{state}: not taken: {plain(outcome.replies[-1].text)}")
+        return outcome
+
     def command(self, name: str, *args: str) -> Outcome:
         return self.send(Command(name, args))
 
@@ -56,6 +80,17 @@ class Chat:
 
     def all_text(self) -> str:
         return "\n".join(plain(r.text) for o in self.outcomes for r in o.replies)
+
+
+def _first_answer_button(outcome: Outcome, question: str) -> str:
+    prefix = f"v1:a:{question}:"
+    return next(
+        b.data
+        for r in outcome.replies
+        for row in r.buttons
+        for b in row
+        if b.data.startswith(prefix)
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,22 @@ def _plan_open(chat: Chat) -> None:
     chat.tap("after_tax", "yes")
     chat.tap("conversion", "in_plan")
     chat.tap("auto_convert", "no")
+    chat.tap("after_tax_cap", "none")
     chat.tap("tax_year", "2026")
+
+
+# Single at 40 in 2026, pay 170,000, the maximum deferred, nothing elsewhere or from the
+# employer, MAGI about the pay; a test names what differs.
+_SINGLE_2026 = {
+    "tax_year": "2026",
+    "age": "40",
+    "pay": "170k",
+    "deferrals": "max",
+    "other_deferrals": "0",
+    "employer": "0",
+    "filing_status": "single",
+    "magi": "pay",
+}
 
 
 def test_the_match_is_priced_at_the_deferrals_the_advice_leads_to(chat_en: Chat) -> None:
@@ -28,10 +43,21 @@ def test_the_match_is_priced_at_the_deferrals_the_advice_leads_to(chat_en: Chat)
     room is 72,000 - 24,500 - 12,000 = 35,500 (not 42,500, which would end 7,000 over)."""
     chat = chat_en
     _plan_open(chat)
-    for answer in ("40", "200k", "5000", "0", "100% of the first 6%", "0", "24"):
-        chat.type(answer)
-    for answer in ("0", "single", "pay", "0", "pay"):
-        chat.type(answer)
+    chat.fill(
+        {
+            "age": "40",
+            "pay": "200k",
+            "deferrals": "5000",
+            "other_deferrals": "0",
+            "employer": "100% of the first 6%",
+            "after_tax_in": "0",
+            "balance": "0",
+            "filing_status": "single",
+            "magi": "pay",
+            "ira_balance": "0",
+            "prior_pay": "pay",
+        }
+    )
     assert chat.session.state == DONE
     text = chat.last_text
     assert "Raise your 401(k) deferrals by $19,500" in text
@@ -45,8 +71,7 @@ def test_magi_about_my_pay_leaves_out_pre_tax_deferrals(chat_en: Chat) -> None:
     7,500 Roth IRA, not a backdoor that the IRA would make 93% taxable."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "170k", "max", "0", "0", "single", "pay"):
-        chat.type(answer)
+    chat.fill(_SINGLE_2026)
     assert chat.session.state == "roth_part"  # MAGI straddles the phase-out: it matters
     chat.tap("roth_part", "0")  # all pre-tax
     chat.type("100,000")
@@ -64,8 +89,7 @@ def test_all_roth_deferrals_leave_magi_at_pay(chat_en: Chat) -> None:
     with the pro-rata warning first (100,000 / 107,500 = 93% taxable)."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "170k", "max", "0", "0", "single", "pay"):
-        chat.type(answer)
+    chat.fill(_SINGLE_2026)
     chat.tap("roth_part", "all")
     chat.type("100,000")
     chat.tap("ira_basis", "0")
@@ -83,8 +107,7 @@ def test_questions_come_only_where_they_change_the_result(chat_en: Chat) -> None
     question for a single filer, no basis question without an IRA balance."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "400k", "max", "0", "0", "single", "pay", "0", "pay"):
-        chat.type(answer)
+    chat.fill(_SINGLE_2026, pay="400k", ira_balance="0", prior_pay="pay")
     assert chat.session.state == DONE
     asked = set(chat.session.history)
     assert not asked & {"roth_part", "spouse_pay", "ira_basis"}
@@ -94,8 +117,18 @@ def test_a_joint_filer_with_little_pay_is_asked_the_spouses_pay(chat_en: Chat) -
     """219(c): own pay 3,000, spouse 100,000, MAGI 103,000, joint: a 7,500 Roth IRA."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "30", "3000", "0", "0", "0", "married jointly", "103000"):
-        chat.type(answer)
+    chat.fill(
+        {
+            "tax_year": "2026",
+            "age": "30",
+            "pay": "3000",
+            "deferrals": "0",
+            "other_deferrals": "0",
+            "employer": "0",
+            "filing_status": "married jointly",
+            "magi": "103000",
+        }
+    )
     assert chat.session.state == "spouse_pay"
     chat.type("100000")
     chat.tap("ira_balance", "0")
@@ -111,8 +144,18 @@ def test_a_birth_year_follows_the_tax_year(chat_en: Chat) -> None:
     chat.tap("tax_year", "2026")
     out = chat.type("1976")
     assert "Born 1976 (50 on Dec 31, 2026)" in plain(out.ack.text if out.ack else "")
-    for answer in ("120k", "max", "0", "0", "single", "pay", "0", "pay"):
-        chat.type(answer)
+    chat.fill(
+        {
+            "pay": "120k",
+            "deferrals": "max",
+            "other_deferrals": "0",
+            "employer": "0",
+            "filing_status": "single",
+            "magi": "pay",
+            "ira_balance": "0",
+            "prior_pay": "pay",
+        }
+    )
     text = chat.last_text
     assert "$32,500" in plain(chat.command("summary").replies[0].text)  # 24,500 + 8,000
     chat.send(Choice("v1:edit:tax_year"))
@@ -127,8 +170,14 @@ def test_a_plan_above_the_limit_is_lowered_not_refunded(chat_en: Chat) -> None:
     """2e: 30,000 planned at 35 in 2026: set the election to 24,500, no excess to fix."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "35", "200k", "30000", "0", "0", "single", "pay", "0", "pay"):
-        chat.type(answer)
+    chat.fill(
+        _SINGLE_2026,
+        age="35",
+        pay="200k",
+        deferrals="30000",
+        ira_balance="0",
+        prior_pay="pay",
+    )
     text = chat.last_text
     assert "Set your 401(k) deferrals for 2026 to $24,500 in total, not $30,000" in text
     assert "Fix an excess" not in text
@@ -140,8 +189,7 @@ def test_the_maximum_stays_under_415c_with_the_employer_money(chat_en: Chat) -> 
     the most that can be deferred at 35 is 30,000 - 10,000 = 20,000, not 24,500."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "35", "30000"):
-        chat.type(answer)
+    chat.fill({"tax_year": "2026", "age": "35", "pay": "30000"})
     chat.tap("deferrals", "max")
     chat.tap("other_deferrals", "0")
     out = chat.type("10000")
@@ -155,8 +203,14 @@ def test_a_past_year_says_what_is_still_possible(chat_en: Chat) -> None:
     chat = chat_en
     chat.today = dt.date(2026, 2, 10)
     chat.tap("after_tax", "no")
-    for answer in ("2025", "40", "100k", "10000", "0", "0", "single", "pay", "0", "pay"):
-        chat.type(answer)
+    chat.fill(
+        _SINGLE_2026,
+        tax_year="2025",
+        pay="100k",
+        deferrals="10000",
+        ira_balance="0",
+        prior_pay="pay",
+    )
     text = chat.last_text
     assert "2025 is over: its payroll is closed" in text
     assert "still possible until April 15, 2026" in text
@@ -180,8 +234,7 @@ def test_the_echo_of_a_tap_is_the_buttons_own_label(chat_en: Chat) -> None:
     """2g: tapping 'About the same' echoes 'About the same', not 'About my pay'."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "100k", "0", "0", "0", "single", "pay", "0"):
-        chat.type(answer)
+    chat.fill(_SINGLE_2026, pay="100k", deferrals="0", ira_balance="0")
     out = chat.tap("prior_pay", "pay")
     assert out.ack is not None
     assert plain(out.ack.text).endswith("→ About the same")

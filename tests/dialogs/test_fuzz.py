@@ -14,7 +14,8 @@ from dialogs.session import Session
 
 values = st.sampled_from(
     ["yes", "no", "unsure", "in_plan", "both", "neither", "max", "pay", "skip", "0", "24",
-     "2026", "2019", "0.32", "single", "married_separate_apart", "x" * 40, ""]
+     "2026", "2019", "0.32", "single", "married_separate_apart", "x" * 40, "", "none",
+     "biweekly", "monthly", "3", "27", "2027"]
 )  # fmt: skip
 questions = st.sampled_from([q.id for q in CHECK] + ["done", "nope", ""])
 callback_data = (
@@ -27,7 +28,8 @@ callback_data = (
 )  # fmt: skip
 typed = st.sampled_from(
     ["yes", "no", "not sure", "sí", "40", "1984", "7", "300", "$150,000", "23k", "1,5 mil",
-     "none", "-5", "50% of the first 6%", "6%", "400%", "🙂", "x" * 5000, "2026", "0.32"]
+     "none", "-5", "50% of the first 6%", "6%", "400%", "🙂", "x" * 5000, "2026", "0.32",
+     "no cap", "every two weeks", "3", "54"]
 ) | st.text(max_size=200)  # fmt: skip
 commands = st.builds(
     Command,

@@ -129,14 +129,22 @@ def test_an_answer_skips_what_is_known_or_irrelevant() -> None:
     assert session.state == "tax_year"  # conversion, auto_convert, after_tax_cap skipped
     session = _session("conversion", after_tax="yes")
     handle(session, Choice("v1:a:conversion:in_service"), TODAY)
-    assert session.state == "tax_year"  # auto_convert only for in-plan
+    assert session.state == "after_tax_cap"  # auto_convert only for in-plan
+    session = _session("conversion", after_tax="yes", after_tax_cap="none")  # a profile's
+    handle(session, Choice("v1:a:conversion:in_service"), TODAY)
+    assert session.state == "tax_year"  # auto_convert only for in-plan, the cap is known
     session = _session("conversion", after_tax="yes")
     handle(session, Choice("v1:a:conversion:both"), TODAY)
     assert session.state == "auto_convert"
 
 
 def test_an_answered_question_is_not_asked_again() -> None:
-    answers = {"after_tax": "yes", "conversion": "in_plan", "auto_convert": "yes"}
+    answers = {
+        "after_tax": "yes",
+        "conversion": "in_plan",
+        "auto_convert": "yes",
+        "after_tax_cap": "none",
+    }
     session = _session("tax_year", **answers)
     handle(session, Choice("v1:a:tax_year:2026"), TODAY)
     assert session.state == "age"
@@ -170,8 +178,9 @@ def _some_answer(name: str) -> object:
     samples: dict[str, object] = {
         "after_tax": "no", "conversion": "neither", "auto_convert": "no", "after_tax_cap": 10,
         "tax_year": 2026,
-        "age": 40, "pay": 1, "deferrals": 1, "other_deferrals": 1, "employer": 1,
-        "after_tax_in": 1, "paychecks": 2, "balance": 1, "earnings": 1,
+        "age": 40, "pay": 1, "pay_frequency": "monthly", "paychecks": 2, "deferrals": 1,
+        "deferrals_so_far": 1, "other_deferrals": 1, "employer": 1, "true_up": "no",
+        "after_tax_in": 1, "balance": 1, "earnings": 1,
         "filing_status": "single", "magi": 1, "roth_part": "all", "spouse_pay": 1,
         "ira_balance": 1, "ira_basis": 1, "prior_pay": 1, "tax_rate": "skip",
     }  # fmt: skip

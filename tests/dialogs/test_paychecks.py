@@ -394,3 +394,21 @@ def test_an_hr_profile_gives_the_true_up_and_the_election_step() -> None:
     assert "elect 19.5% of each paycheck ($1,500), 20.5% on the last one: $4,576 more" in text
     assert "After-tax: elect 10% of each paycheck ($769): $2,307 more in 2026" in text
     assert "cap of 10% of pay" in text
+
+
+def test_no_after_tax_so_far_before_the_first_paycheck() -> None:
+    """Jan 2: 26 of 26 biweekly paychecks to come, so nothing after-tax is in yet: not
+    asked, and counted as 0."""
+    day = dt.date(2026, 1, 2)
+    chat = chat_on(day)
+    chat.fill(
+        OPEN_PLAN,
+        tax_year="2026",
+        age="40",
+        pay="100k",
+        deferrals="10k",
+        other_deferrals="0",
+        employer="0",
+    )
+    assert chat.session.state == "balance"
+    assert to_situation(chat.session.answers, 2026, as_of=day).after_tax_contributed == 0

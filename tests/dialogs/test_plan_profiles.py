@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.memory import MemoryPlanBook
 from dialogs.catalog import PLAN_QUESTIONS, to_situation
-from dialogs.conversation import assessment_of, new_session, paychecks_left
+from dialogs.conversation import assessment_of, new_session
 from dialogs.machine import DONE
 from dialogs.plans import (
     CODE,
@@ -37,6 +37,7 @@ ACME_ANSWERS = [
     "yes",  # automatic conversion
     "15%",  # after-tax cap
     "50% of the first 6%",  # match
+    "yes",  # true-up
     "3%",  # nonelective
 ]
 
@@ -56,6 +57,7 @@ def set_up_acme(hr: Chat) -> str:
     for answer in ACME_ANSWERS:
         hr.type(answer)
     hr.tap("plan_frequency", "biweekly")
+    hr.tap("plan_step", "1")  # whole percents
     out = hr.type("benefits@acme.example")
     share = next(r for r in out.replies if r.qr is not None)
     assert share.qr is not None
@@ -89,8 +91,8 @@ def test_newplan_saves_what_hr_said_and_hands_out_a_link(hr: Chat, book: MemoryP
     assert profile.answers == PlanAnswers(
         plan_name="Acme 401(k)", plan_after_tax="yes", plan_in_plan="yes",
         plan_in_service="no", plan_auto="yes", plan_cap=Decimal(15),
-        plan_match=MatchFormula(rate=Decimal(50), up_to=Decimal(6)),
-        plan_nonelective=Decimal(3), plan_frequency="biweekly",
+        plan_match=MatchFormula(rate=Decimal(50), up_to=Decimal(6)), plan_true_up="yes",
+        plan_nonelective=Decimal(3), plan_frequency="biweekly", plan_step="1",
         plan_contact="benefits@acme.example",
     )  # fmt: skip
     assert hr.session.setup is None  # back to their own check, the draft dropped
@@ -118,12 +120,15 @@ def test_a_plan_without_after_tax_skips_conversion_questions(
     hr.tap("plan_after_tax", "no")
     assert hr.session.state == "plan_match"
     hr.tap("plan_match", "none")
+    assert hr.session.state == "plan_nonelective"  # no match: no true-up question
     hr.tap("plan_nonelective", "none")
     hr.tap("plan_frequency", "monthly")
+    hr.tap("plan_step", "0.5")
     out = hr.type("https://intranet.example/benefits")
     code = next(r.qr for r in out.replies if r.qr).rsplit("=", 1)[1]
     assert check_answers(book.plans[code].answers) == {
-        "after_tax": "no", "employer": "0", "pay_frequency": "monthly", "from_plan": True,
+        "after_tax": "no", "employer": "0", "pay_frequency": "monthly", "election_step": "0.5",
+        "from_plan": True,
     }  # fmt: skip
 
 
@@ -141,6 +146,7 @@ def test_plan_name_is_escaped_everywhere(hr: Chat, book: MemoryPlanBook) -> None
     for answer in ACME_ANSWERS[1:]:
         hr.type(answer)
     hr.tap("plan_frequency", "weekly")
+    hr.tap("plan_step", "1")
     out = hr.type("hr@acme.example")
     assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co" in out.replies[0].text
     code = next(iter(book.plans))
@@ -210,7 +216,7 @@ def test_a_link_skips_the_plan_questions_and_greets_with_the_plan(
     out = employee.command("start", code)
     greeting = plain(out.replies[0].text)
     assert (
-        "Checking with Acme 401(k)'s settings, as set up on November 29, 2026 by the "
+        "Checking with Acme 401(k)'s settings, as set up on January 5, 2026 by the "
         "person who shared this link (not checked by anyone else)." in greeting
     )
     assert "Questions about the plan: benefits@acme.example" in greeting
@@ -227,12 +233,16 @@ def test_the_match_formula_turns_into_dollars(hr: Chat, book: MemoryPlanBook) ->
     code = set_up_acme(hr)
     employee = chat_for(book, EMPLOYEE_ID)
     employee.command("start", code)
-    employee.tap("tax_year", "2026")
-    employee.type("45")
-    employee.type("$200,000")
-    employee.type("$12,000")  # 6% of pay
-    employee.tap("other_deferrals", "0")
-    employee.tap("after_tax_in", "0")
+    employee.fill(
+        {
+            "tax_year": "2026",
+            "age": "45",
+            "pay": "$200,000",
+            "deferrals": "$12,000",  # 6% of pay
+            "other_deferrals": "0",
+            "after_tax_in": "0",
+        }
+    )
     situation, assessment = assessment_of(employee.session, TODAY)
     # Match: 50% x min(6%, 6%) x $200,000 = $6,000, priced by the core from the tiers.
     # Nonelective: 3% x $200,000 = $6,000, the only employer money given in dollars.
@@ -257,9 +267,7 @@ def test_the_match_follows_pay_above_the_401a17_limit(book: MemoryPlanBook) -> N
     book.save_plan(profile)
     employee = chat_for(book, EMPLOYEE_ID)
     employee.command("start", profile.code)
-    employee.tap("tax_year", "2026")
-    employee.type("40")
-    employee.type("$500,000")
+    employee.fill({"tax_year": "2026", "age": "40", "pay": "$500,000"})
     employee.tap("deferrals", "max")
     employee.tap("other_deferrals", "0")
     situation = to_situation(employee.session.answers, 2026)
@@ -276,7 +284,7 @@ def test_prefilled_answers_can_be_changed_in_the_summary(hr: Chat, book: MemoryP
     employee.command("start", code)
     out = employee.command("summary")
     text = plain(out.replies[0].text)
-    assert "Plan answers from Acme 401(k), as set up on November 29, 2026." in text
+    assert "Plan answers from Acme 401(k), as set up on January 5, 2026." in text
     assert "After-tax cap: 15%" in text
     assert "Employer contributions: 50% of the first 6% of pay, plus 3% of pay" in text
     assert "v1:edit:after_tax_cap" in buttons(out)
@@ -439,47 +447,17 @@ def test_spanish_greeting(hr: Chat, book: MemoryPlanBook) -> None:
 # ---------------------------------------------------------------- paychecks from frequency
 
 
-@pytest.mark.parametrize(
-    ("frequency", "today", "expected"),
-    [
-        # Nov 29 to Dec 31 is 33 days: weekly ceil(33/7) = 5, biweekly ceil(33/14) = 3,
-        # twice a month: Nov 30 and Dec 15, Dec 31 = 3, monthly: Nov and Dec = 2.
-        ("weekly", dt.date(2026, 11, 29), 5),
-        ("biweekly", dt.date(2026, 11, 29), 3),
-        ("semimonthly", dt.date(2026, 11, 29), 3),
-        ("monthly", dt.date(2026, 11, 29), 2),
-        # Dec 15 (day 15, first half) vs Dec 16: 2 vs 1 twice-monthly paychecks left.
-        ("semimonthly", dt.date(2026, 12, 15), 2),
-        ("semimonthly", dt.date(2026, 12, 16), 1),
-        ("weekly", dt.date(2026, 12, 31), 1),
-        # Jan 1: 365 days -> weekly 53, biweekly 27 (ceil 365/14 = 26.07 -> 27).
-        ("weekly", dt.date(2026, 1, 1), 53),
-        ("biweekly", dt.date(2026, 1, 1), 27),
-        ("monthly", dt.date(2026, 1, 1), 12),
-    ],
-)
-def test_paychecks_left(frequency: str, today: dt.date, expected: int) -> None:
-    assert paychecks_left(frequency, today.year, today) == expected
-
-
-def test_paychecks_left_for_next_year_is_the_whole_year() -> None:
-    assert paychecks_left("biweekly", 2027, dt.date(2026, 11, 29)) == 27
-    assert paychecks_left("semimonthly", 2027, dt.date(2026, 11, 29)) == 24
-    assert paychecks_left("monthly", 2025, dt.date(2026, 11, 29)) == 1  # a past year
-
-
 def test_the_paychecks_question_offers_the_frequency_estimate(
     hr: Chat, book: MemoryPlanBook
 ) -> None:
     code = set_up_acme(hr)
     employee = chat_for(book, EMPLOYEE_ID)
+    # Nov 29 to Dec 31 is 33 days, both counted: biweekly ceil(33 / 14) = 3 paychecks.
+    employee.today = dt.date(2026, 11, 29)
     employee.command("start", code)
     employee.tap("tax_year", "2026")
     employee.type("45")
-    employee.type("$200,000")
-    employee.tap("deferrals", "max")  # the employer question is answered by the plan
-    employee.tap("other_deferrals", "0")
-    out = employee.tap("after_tax_in", "0")
+    out = employee.type("$200,000")  # the plan's profile says how often pay comes
     assert employee.session.state == "paychecks"
     assert "v1:a:paychecks:3" in buttons(out)
     assert re.search(r"3 \(biweekly pay, from today\)", out.replies[-1].buttons[0][0].label)
@@ -522,8 +500,20 @@ def test_editing_another_profile_mid_setup_says_the_draft_was_dropped(hr: Chat) 
 
 def test_cancel_after_the_result_is_one_line(chat_en: Chat) -> None:
     chat_en.tap("after_tax", "no")
-    for answer in ("2026", "40", "100k", "0", "0", "0", "single", "pay", "0", "pay"):
-        chat_en.type(answer)
+    chat_en.fill(
+        {
+            "tax_year": "2026",
+            "age": "40",
+            "pay": "100k",
+            "deferrals": "0",
+            "other_deferrals": "0",
+            "employer": "0",
+            "filing_status": "single",
+            "magi": "pay",
+            "ira_balance": "0",
+            "prior_pay": "pay",
+        }
+    )
     assert chat_en.session.state == DONE
     out = chat_en.command("cancel")
     assert [plain(r.text) for r in out.replies] == ["There's nothing to cancel."]
@@ -533,9 +523,7 @@ def test_no_pay_but_employer_money_still_gets_a_result(chat_en: Chat) -> None:
     """Pay $0 makes the 415(c) limit $0 (100% of pay): no chart, but no crash either."""
     chat = chat_en
     chat.tap("after_tax", "no")
-    chat.tap("tax_year", "2026")
-    chat.type("35")
-    chat.type("0")
+    chat.fill({"tax_year": "2026", "age": "35", "pay": "0"})
     chat.tap("deferrals", "0")
     chat.tap("other_deferrals", "0")
     chat.type("200000")
@@ -556,9 +544,7 @@ def test_an_employee_types_the_safe_harbor_match(chat_en: Chat) -> None:
     chat.tap("after_tax", "yes")
     chat.tap("conversion", "in_plan")
     chat.tap("auto_convert", "yes")
-    chat.tap("tax_year", "2026")
-    chat.type("40")
-    chat.type("$150,000")
+    chat.fill({"tax_year": "2026", "age": "40", "pay": "$150,000"})
     chat.type("$6,000")  # 4% of pay
     chat.tap("other_deferrals", "0")
     out = chat.type("100% of the first 3% and 50% of the next 2%")
@@ -573,8 +559,10 @@ def test_hr_sets_up_a_two_tier_match(hr: Chat, book: MemoryPlanBook) -> None:
     for answer in ACME_ANSWERS[:6]:
         hr.type(answer)
     hr.type("100% del primer 3% y 50% del siguiente 2%")  # Spanish works in English too
+    hr.tap("plan_true_up", "yes")
     hr.tap("plan_nonelective", "none")
     hr.tap("plan_frequency", "biweekly")
+    hr.tap("plan_step", "0.1")
     hr.type("hr@acme.example")
     [profile] = book.plans.values()
     assert profile.answers.plan_match == MatchFormula(
@@ -582,9 +570,7 @@ def test_hr_sets_up_a_two_tier_match(hr: Chat, book: MemoryPlanBook) -> None:
     )
     employee = chat_for(book, EMPLOYEE_ID)
     employee.command("start", profile.code)
-    employee.tap("tax_year", "2026")
-    employee.type("40")
-    employee.type("$100,000")
+    employee.fill({"tax_year": "2026", "age": "40", "pay": "$100,000"})
     employee.tap("deferrals", "max")  # 24.5% of pay: both tiers full
     employee.tap("other_deferrals", "0")
     situation = to_situation(employee.session.answers, 2026)

@@ -15,9 +15,10 @@ from dialogs.replies import Choice, Outcome, read_message
 from dialogs.session import Session
 from rules import ActionCode
 
-from .conftest import plain
+from .conftest import TODAY, plain
 
-TODAY = dt.date(2026, 11, 29)
+# January 5, 2026 (TODAY): paid every two weeks, all 26 paychecks of 2026 are to come.
+EVERY_TWO_WEEKS = ["!v1:a:pay_frequency:biweekly", "!v1:a:paychecks:26"]
 V1 = json.loads((Path(__file__).parent / "fixtures" / "sessions_v1.json").read_text())
 
 
@@ -34,8 +35,9 @@ def run(
 
 
 DONE_NO_AFTER_TAX = [
-    "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "40", "100k", "!v1:a:deferrals:0",
-    "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:single",
+    "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "40", "100k", *EVERY_TWO_WEEKS,
+    "!v1:a:deferrals:0", "!v1:a:other_deferrals:0", "!v1:a:employer:0",
+    "!v1:a:filing_status:single",
     "!v1:a:magi:pay", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
 ]  # fmt: skip
 
@@ -59,6 +61,9 @@ def test_an_older_result_asks_the_questions_added_since() -> None:
     data = dict(V1["check_editing_after_result"])
     data["state"], data["history"] = "done", data["history"][:-1]
     s, out = run(["/start"], Session.from_json(json.dumps(data)))
+    assert s.state == "pay_frequency"  # new since version 1, before the deferrals
+    assert "How often are you paid?" in plain(out.replies[-1].text)
+    s, out = run(EVERY_TWO_WEEKS, s)
     assert s.state == "other_deferrals"  # new since version 1
     assert "another employer" in plain(out.replies[-1].text)
 
@@ -69,7 +74,7 @@ def test_a_roth_catch_up_keeps_magi_from_dropping_by_it() -> None:
     phase-out (168,000), no direct Roth IRA that following step 1 would turn into an
     excess contribution."""
     s, _ = run([
-        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "55", "200k",
+        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "55", "200k", *EVERY_TWO_WEEKS,
         "!v1:a:deferrals:max", "!v1:a:other_deferrals:0", "!v1:a:employer:0",
         "!v1:a:filing_status:single", "!v1:a:magi:pay", "!v1:a:roth_part:0",
         "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
@@ -86,7 +91,8 @@ def test_pay_edited_below_the_deferrals_asks_them_again() -> None:
         "!v1:a:magi:pay", "/summary", "!v1:edit:pay", "20000",
     ])  # fmt: skip
     assert s.state == "deferrals"
-    s, out = run(["19000", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay"], s)
+    s, out = run(["19000", "!v1:a:roth_part:0", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay"], s)
+    assert s.state == DONE  # the result, every question answered
     assert "went wrong" not in plain(out.replies[-1].text)
 
 
@@ -94,36 +100,41 @@ def test_the_spouse_and_the_split_are_asked_when_the_raise_makes_them_count() ->
     """Pay 20,000, deferring 10,000: the advice raises deferrals to 20,000 (pre-tax), so
     the person's own compensation for the IRA is gone unless a spouse's pay counts."""
     s, _ = run([
-        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "35", "20000", "10000",
-        "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:married_joint",
-        "5000",
+        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "35", "20000", *EVERY_TWO_WEEKS,
+        "10000", "!v1:a:other_deferrals:0", "!v1:a:employer:0",
+        "!v1:a:filing_status:married_joint", "5000",
     ])  # fmt: skip
     assert s.state == "roth_part"
     s, _ = run(["!v1:a:roth_part:0"], s)
     assert s.state == "spouse_pay"
     s, _ = run([
-        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "35", "20000", "10000",
-        "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:single", "5000",
+        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "35", "20000", *EVERY_TWO_WEEKS,
+        "10000", "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:single",
+        "5000",
     ])  # fmt: skip
     assert s.state == "roth_part"
 
 
 def test_a_roth_ira_step_without_a_figure_still_reads_well() -> None:
     _, out = run([
-        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "35", "20000", "10000",
-        "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:married_joint",
-        "5000", "!v1:a:roth_part:all", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
+        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2026", "35", "20000", *EVERY_TWO_WEEKS,
+        "10000", "!v1:a:other_deferrals:0", "!v1:a:employer:0",
+        "!v1:a:filing_status:married_joint", "5000", "!v1:a:roth_part:all",
+        "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
     ])  # fmt: skip
     text = plain(out.replies[-1].text)
     assert "Contribute  directly" not in text
 
 
 def test_a_past_refund_deadline_says_it_has_passed() -> None:
-    _, out = run([
-        "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2025", "35", "200k", "30000",
-        "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:single", "250k",
-        "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
-    ])  # fmt: skip
+    _, out = run(
+        [
+            "/start", "!v1:a:after_tax:no", "!v1:a:tax_year:2025", "35", "200k", "30000",
+            "!v1:a:other_deferrals:0", "!v1:a:employer:0", "!v1:a:filing_status:single",
+            "250k", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
+        ],
+        today=dt.date(2026, 11, 29),  # past April 15, 2026
+    )  # fmt: skip
     text = plain(out.replies[-1].text)
     assert "The deadline for a refund that keeps it taxed once was April 15, 2026" in text
     assert "by April 15, 2026; otherwise" not in text
@@ -132,8 +143,8 @@ def test_a_past_refund_deadline_says_it_has_passed() -> None:
 def test_employer_dollars_beside_a_raise_come_with_a_caution() -> None:
     _, out = run([
         "/start", "!v1:a:after_tax:yes", "!v1:a:conversion:in_plan", "!v1:a:auto_convert:yes",
-        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", "5000",
-        "!v1:a:other_deferrals:0", "5000", "0", "24", "!v1:a:balance:0",
+        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", *EVERY_TWO_WEEKS,
+        "5000", "!v1:a:other_deferrals:0", "5000", "0", "!v1:a:balance:0",
         "!v1:a:filing_status:single", "250k", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
     ])  # fmt: skip
     assert "If it is a match that grows when you raise your deferrals" in plain(
@@ -144,8 +155,8 @@ def test_employer_dollars_beside_a_raise_come_with_a_caution() -> None:
 def test_edits_that_contradict_a_kept_answer_ask_it_again() -> None:
     s, _ = run([
         "/start", "!v1:a:after_tax:yes", "!v1:a:conversion:in_plan", "!v1:a:auto_convert:no",
-        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", "24500",
-        "!v1:a:other_deferrals:0", "0", "0", "24", "5300", "300",
+        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", *EVERY_TWO_WEEKS,
+        "24500", "!v1:a:other_deferrals:0", "0", "0", "5300", "300",
         "!v1:a:filing_status:single", "250k", "63000", "6000", "!v1:a:prior_pay:pay", "24%",
     ])  # fmt: skip
     assert s.state == DONE
@@ -168,8 +179,9 @@ def test_back_skips_a_question_a_later_answer_made_moot() -> None:
 def test_the_chart_draws_the_advised_raise() -> None:
     _, out = run([
         "/start", "!v1:a:after_tax:yes", "!v1:a:conversion:in_plan", "!v1:a:auto_convert:yes",
-        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", "5000",
-        "!v1:a:other_deferrals:0", "100% of the first 6%", "0", "24", "!v1:a:balance:0",
+        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", *EVERY_TWO_WEEKS,
+        "5000", "!v1:a:other_deferrals:0", "100% of the first 6%", "!v1:a:true_up:yes", "0",
+        "!v1:a:balance:0",
         "!v1:a:filing_status:single", "250k", "!v1:a:ira_balance:0", "!v1:a:prior_pay:pay",
     ])  # fmt: skip
     chart = out.replies[-1].chart
@@ -184,8 +196,8 @@ def test_the_chart_draws_the_advised_raise() -> None:
 def test_a_pre_tax_ira_beside_a_backdoor_asks_the_tax_rate() -> None:
     s, _ = run([
         "/start", "!v1:a:after_tax:yes", "!v1:a:conversion:in_plan", "!v1:a:auto_convert:yes",
-        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", "24500",
-        "!v1:a:other_deferrals:0", "0", "0", "24", "!v1:a:balance:0",
+        "!v1:a:after_tax_cap:none", "!v1:a:tax_year:2026", "40", "200k", *EVERY_TWO_WEEKS,
+        "24500", "!v1:a:other_deferrals:0", "0", "0", "!v1:a:balance:0",
         "!v1:a:filing_status:single", "250k", "63000", "!v1:a:ira_basis:0",
         "!v1:a:prior_pay:pay",
     ])  # fmt: skip

@@ -75,9 +75,12 @@ def test_other_contacts_are_refused(contact: str) -> None:
 
 def test_a_setup_refuses_an_unreachable_contact_with_an_example(hr: Chat) -> None:
     hr.command("newplan")
-    for answer in ("Acme 401(k)", "yes", "yes", "no", "yes", "15%", "50% of the first 6%", "3%"):
+    for answer in (
+        "Acme 401(k)", "yes", "yes", "no", "yes", "15%", "50% of the first 6%", "yes", "3%",
+    ):  # fmt: skip
         hr.type(answer)
     hr.tap("plan_frequency", "biweekly")
+    hr.tap("plan_step", "1")
     out = hr.type("ask Bob")
     assert "like benefits@acme.com" in plain(out.replies[0].text)
     assert "https://intranet.acme.com/401k" in plain(out.replies[0].text)
@@ -123,6 +126,7 @@ def test_the_terminal_says_its_profiles_end_with_it() -> None:
     for answer in ("Acme 401(k)", "no", "none", "none"):
         chat.type(answer)
     chat.tap("plan_frequency", "monthly")
+    chat.tap("plan_step", "1")
     assert chat.session.state == "plan_contact"
     out = chat.type("benefits@acme.example")
     share = out.replies[0]
@@ -144,10 +148,11 @@ def test_chat_en_fixture_is_english(chat_en: Chat) -> None:
 def _at(chat: Chat, state: str) -> Chat:
     """Walk a chat to the question `state` with ordinary answers."""
     answers = {
-        "after_tax": "yes", "conversion": "in plan", "auto_convert": "no", "tax_year": "2026",
-        "age": "40", "pay": "150k", "deferrals": "10000", "other_deferrals": "0",
-        "employer": "0", "after_tax_in": "0", "paychecks": "3", "balance": "0",
-        "filing_status": "single", "magi": "pay",
+        "after_tax": "yes", "conversion": "in plan", "auto_convert": "no",
+        "after_tax_cap": "no cap", "tax_year": "2026", "age": "40", "pay": "150k",
+        "pay_frequency": "every two weeks", "paychecks": "3", "deferrals": "10000",
+        "deferrals_so_far": "9000", "other_deferrals": "0", "employer": "0",
+        "after_tax_in": "0", "balance": "0", "filing_status": "single", "magi": "pay",
     }  # fmt: skip
     while chat.session.state != state:
         chat.type(answers[chat.session.state])
@@ -199,8 +204,19 @@ def test_spanish_as_people_type_it(state: str, typed: str, field: str, value: ob
 def test_same_at_last_years_pay_is_about_the_same() -> None:
     chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
     chat.tap("after_tax", "no")
-    for answer in ("2026", "40", "100k", "0", "0", "0", "single", "pay", "0"):
-        chat.type(answer)
+    chat.fill(
+        {
+            "tax_year": "2026",
+            "age": "40",
+            "pay": "100k",
+            "deferrals": "0",
+            "other_deferrals": "0",
+            "employer": "0",
+            "filing_status": "single",
+            "magi": "pay",
+            "ira_balance": "0",
+        }
+    )
     out = chat.type("same")
     assert chat.session.answers.prior_pay == "pay"
     assert out.ack is not None
@@ -215,26 +231,37 @@ def test_an_amount_that_reads_two_ways_is_asked_about() -> None:
     assert data == ["v1:a:pay:1500.00", "v1:a:pay:1500000.00"]
     chat.send(Choice(data[1]))
     assert chat.session.answers.pay == Decimal(1500000)
-    assert chat.session.state == "deferrals"
+    assert chat.session.state == "pay_frequency"  # the question after the pay
 
 
 # ---------------------------------------------------------------- results that fit a phone
 
 
-def _result(chat: Chat, *answers: str) -> Outcome:
+# Planned on January 5, 2026 (conftest's TODAY): paid every two weeks, all 26 to come.
+_RESULT = {
+    "tax_year": "2026", "age": "35", "pay": "200k", "deferrals": "max", "other_deferrals": "0",
+    "employer": "50% of the first 6%", "after_tax_in": "0", "balance": "0",
+    "filing_status": "single", "magi": "pay", "ira_balance": "0", "prior_pay": "pay",
+}  # fmt: skip
+
+
+# January 20: one biweekly paycheck paid (346 days left, ceil(346 / 14) = 25 to come), so
+# after-tax money may already be in.
+ONE_PAID = dt.date(2026, 1, 20)
+
+
+def _result(chat: Chat, answers: dict[str, str], **more: str) -> Outcome:
     chat.tap("after_tax", "yes")
     chat.tap("conversion", "in_plan")
     chat.tap("auto_convert", "no")
-    for answer in answers:
-        out = chat.type(answer)
+    out = chat.fill(answers, **more)
     assert chat.session.state == "done"
     return out
 
 
 def test_sources_are_folded_and_numbered_like_the_steps() -> None:
-    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
-    out = _result(chat, "2026", "35", "200k", "max", "0", "50% of the first 6%", "0", "24", "0",
-                  "single", "pay", "0", "pay")  # fmt: skip
+    chat = Chat(new_session("en"))
+    out = _result(chat, _RESULT)
     text = out.replies[-1].text
     folded = text[text.index("<blockquote expandable>") : text.index("</blockquote>")]
     assert "<b>Sources</b>" in folded
@@ -246,10 +273,9 @@ def test_sources_are_folded_and_numbered_like_the_steps() -> None:
 
 
 def test_amounts_are_whole_dollars_except_corrections() -> None:
-    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
+    chat = Chat(new_session("en"), today=ONE_PAID)
     # Room 72,000 - 24,500 - 6,000 - 10,000.50 = 31,499.50: shown as $31,499 (down).
-    out = _result(chat, "2026", "35", "200k", "max", "0", "50% of the first 6%", "10,000.50",
-                  "24", "0", "single", "pay", "0", "pay")  # fmt: skip
+    out = _result(chat, _RESULT, after_tax_in="10,000.50", deferrals_so_far="0")
     text = plain(out.replies[-1].text)
     assert "Contribute $31,499 after-tax this year" in text
     assert ".50" not in text
@@ -258,9 +284,10 @@ def test_amounts_are_whole_dollars_except_corrections() -> None:
 def test_the_chart_names_a_pay_limit_and_marks_an_excess() -> None:
     """Pay 40,000: 415(c) is 100% of pay. 10,000 employer + 35,000 after-tax already in =
     45,000: $5,000 over, drawn above the line in the warning colour."""
-    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
-    out = _result(chat, "2026", "35", "40000", "0", "0", "10000", "35000", "24", "0",
-                  "single", "pay", "0", "pay")  # fmt: skip
+    chat = Chat(new_session("en"), today=ONE_PAID)
+    out = _result(
+        chat, _RESULT, pay="40000", deferrals="0", employer="10000", after_tax_in="35000"
+    )
     chart = out.replies[-1].chart
     assert chart is not None
     assert chart.limit_text == "Limit: 100% of your pay, $40,000"
@@ -289,9 +316,16 @@ def test_the_hr_message_comes_in_english_too_for_spanish_speakers() -> None:
 
 
 def test_source_names_are_in_the_persons_language() -> None:
-    chat = Chat(new_session("es"), today=dt.date(2026, 11, 29))
-    out = _result(chat, "2026", "35", "200k", "max", "0", "50% del primer 6%", "0", "24", "0",
-                  "soltero", "pay", "0", "pay")  # fmt: skip
+    chat = Chat(new_session("es"))
+    out = _result(
+        chat,
+        _RESULT,
+        after_tax_cap="sin tope",
+        pay_frequency="cada dos semanas",
+        employer="50% del primer 6%",
+        true_up="sí",
+        filing_status="soltero",
+    )
     text = out.replies[-1].text
     assert "Aviso 2025-67 del IRS" in text
     assert "Código de Impuestos Internos § 415(c)" in text
@@ -309,9 +343,11 @@ def test_deferrals_past_what_415c_leaves_show_as_catch_up() -> None:
     planned: the most is 72,000 + 11,250 - 10,000 - 50,000 = 23,250 (the dialog says to
     lower the plan to it). Of that, 72,000 - 60,000 = 12,000 counts in 415(c) and the
     other 11,250 are catch-ups (Reg. 1.414(v)-1(b)(1)(i)), drawn above the line."""
-    chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
-    out = _result(chat, "2026", "61", "400000", "40000", "0", "10000", "50000", "24", "0",
-                  "single", "pay", "0", "pay")  # fmt: skip
+    chat = Chat(new_session("en"), today=ONE_PAID)
+    out = _result(
+        chat, _RESULT, age="61", pay="400000", deferrals="40000", employer="10000",
+        after_tax_in="50000", deferrals_so_far="0",
+    )  # fmt: skip
     chart = out.replies[-1].chart
     assert chart is not None
     amounts = {s.kind: s.amount for s in chart.segments}
