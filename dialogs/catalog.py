@@ -127,6 +127,14 @@ def no_match_formula(a: Answers) -> bool:
     return not isinstance(formula, MatchFormula) or not formula.tiers or payroll_closed(a)
 
 
+def match_limit_moot(a: Answers) -> bool:
+    """How a paycheck's match counts pay above 401(a)(17) matters only for a match paid
+    paycheck by paycheck (no true-up) on pay above that limit."""
+    if no_match_formula(a) or a.true_up != "no" or a.pay is None or a.tax_year is None:
+        return True
+    return a.pay <= figures_for(a.tax_year).compensation
+
+
 def no_after_tax_so_far(a: Answers) -> bool:
     """No after-tax money, or no paycheck of the year paid yet (none of it in yet)."""
     return no_after_tax(a) or none_paid_yet(a)
@@ -305,6 +313,23 @@ CHECK: tuple[Question, ...] = (
         N_("Year-end true-up"),
         YES_NO_UNSURE,
         skip=no_match_formula,
+    ),
+    Question(
+        "match_limit",
+        Kind.choice,
+        N_(
+            "Your pay is above the {limit} a plan can count for the match. On each paycheck, "
+            "does the plan count at most {limit} spread over the year's paychecks, or each "
+            "paycheck in full until your pay so far reaches {limit}, and then nothing?"
+        ),
+        N_("Tap one of the buttons."),
+        N_("Pay counted past the limit"),
+        (
+            Option("spread", N_("Spread over the year")),
+            Option("stops", N_("In full, then stops")),
+            Option("unsure", N_("Not sure")),
+        ),
+        skip=match_limit_moot,
     ),
     Question(
         "after_tax_in",
@@ -497,6 +522,9 @@ def base_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situa
         deferrals_so_far=so_far if isinstance(so_far, Decimal) else None,
         election_step_percent=None if step is None else Decimal(step),
         match_true_up={"yes": True, "no": False}.get(given("true_up") or ""),
+        compensation_limit_prorated={"spread": True, "stops": False}.get(
+            given("match_limit") or ""
+        ),
         as_of=as_of,
     )
 

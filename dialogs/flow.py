@@ -26,7 +26,7 @@ from dialogs.i18n import N_, Translator
 from dialogs.plans import Services, contact_of
 from dialogs.replies import MAX_CALLBACK_ANSWER, Button, Outcome, Reply, button_data
 from dialogs.session import Answers, Born, MatchFormula, Session
-from dialogs.situation import floor_of, plannable_years
+from dialogs.situation import figures_for, floor_of, plannable_years
 from dialogs.synonyms import match_synonym
 from rules import MAX_MONEY, supported_years
 
@@ -193,6 +193,7 @@ def prompt_values(session: Session, today: dt.date) -> dict[str, str]:
         "year": str(year),
         "prior": str(year - 1),
         "balance": t.money(balance) if balance is not None else "",
+        "limit": t.money(figures_for(year).compensation),  # 401(a)(17)
     }
 
 

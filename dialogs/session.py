@@ -103,6 +103,7 @@ class Answers(BaseModel):
     other_deferrals: Decimal | None = Field(default=None, ge=0)  # at other employers
     employer: Decimal | MatchFormula | None = None
     true_up: YesNoUnsure | None = None
+    match_limit: Literal["spread", "stops", "unsure"] | None = None  # above 401(a)(17)
     after_tax_in: Decimal | None = Field(default=None, ge=0)
     balance: Decimal | None = Field(default=None, ge=0)
     earnings: Decimal | None = Field(default=None, ge=0)

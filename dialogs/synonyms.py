@@ -490,6 +490,16 @@ SYNONYMS: Final[Mapping[str, Mapping[str, Phrases]]] = {
     "after_tax_cap": {"none": _NO_CAP},
     "deferrals_so_far": {"0": _SO_FAR_NONE},
     "true_up": {"yes": _TRUE_UP, "no": _NO_TRUE_UP},
+    "match_limit": {
+        "spread": {
+            "en": ("spread", "spread over the year", "prorated", "pro rata", "each paycheck"),
+            "es": ("repartido", "repartido en el año", "prorrateado", "a prorrata"),
+        },
+        "stops": {
+            "en": ("stops", "in full", "in full then stops", "it stops", "until the limit"),
+            "es": ("se detiene", "completo", "completo y luego nada", "hasta el límite"),
+        },
+    },
     "deferrals": {
         "max": {
             "en": (
@@ -1204,6 +1214,7 @@ UNSURE_MEANS: Final[Mapping[str, str]] = {
     "tax_rate": "skip",
     "after_tax_cap": "unsure",
     "deferrals_so_far": "unsure",
+    "match_limit": "unsure",
 }
 """Questions that are not yes/no, and the option meaning "not sure" there: whatever
 `parse_yes_no` reads as not sure ("no sé", "idk", "?") stands for it."""

@@ -180,6 +180,7 @@ def _some_answer(name: str) -> object:
         "tax_year": 2026,
         "age": 40, "pay": 1, "pay_frequency": "monthly", "paychecks": 2, "deferrals": 1,
         "deferrals_so_far": 1, "other_deferrals": 1, "employer": 1, "true_up": "no",
+        "match_limit": "stops",
         "after_tax_in": 1, "balance": 1, "earnings": 1,
         "filing_status": "single", "magi": 1, "roth_part": "all", "spouse_pay": 1,
         "ira_balance": 1, "ira_basis": 1, "prior_pay": 1, "tax_rate": "skip",

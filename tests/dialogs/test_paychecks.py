@@ -412,3 +412,32 @@ def test_no_after_tax_so_far_before_the_first_paycheck() -> None:
     )
     assert chat.session.state == "balance"
     assert to_situation(chat.session.answers, 2026, as_of=day).after_tax_contributed == 0
+
+
+@pytest.mark.parametrize(
+    ("pay", "true_up", "asked"),
+    [("500k", "no", True), ("360k", "no", False), ("500k", "yes", False)],
+)
+def test_how_the_match_counts_pay_above_401a17_is_asked_only_where_it_matters(
+    pay: str, true_up: str, asked: bool
+) -> None:
+    """Above the 2026 pay limit of $360,000, with no true-up, a paycheck's match depends on
+    how the plan counts the pay past the limit; at $360,000 or with a true-up it doesn't."""
+    chat = chat_on(DEC_1)
+    chat.fill(
+        {"after_tax": "no"},
+        tax_year="2026",
+        age="40",
+        pay=pay,
+        deferrals="max",
+        deferrals_so_far="20k",
+        other_deferrals="0",
+        employer="100% of the first 6%",
+        true_up=true_up,
+    )
+    assert (chat.session.state == "match_limit") is asked
+    if asked:
+        assert "$360,000" in plain(chat.outcomes[-1].replies[-1].text)
+        chat.type("in full, then stops")
+        situation = to_situation(chat.session.answers, 2026, as_of=DEC_1)
+        assert situation.compensation_limit_prorated is False
