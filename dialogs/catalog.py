@@ -128,9 +128,10 @@ def no_match_formula(a: Answers) -> bool:
 
 
 def match_limit_moot(a: Answers) -> bool:
-    """How a paycheck's match counts pay above 401(a)(17) matters only for a match paid
-    paycheck by paycheck (no true-up) on pay above that limit."""
-    if no_match_formula(a) or a.true_up != "no" or a.pay is None or a.tax_year is None:
+    """How a paycheck's match counts pay above 401(a)(17) matters only for a match formula
+    on pay above that limit (without a true-up it changes the year's match; with one,
+    what each paycheck credits)."""
+    if no_match_formula(a) or a.pay is None or a.tax_year is None:
         return True
     return a.pay <= figures_for(a.tax_year).compensation
 

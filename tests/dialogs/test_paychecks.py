@@ -416,13 +416,14 @@ def test_no_after_tax_so_far_before_the_first_paycheck() -> None:
 
 @pytest.mark.parametrize(
     ("pay", "true_up", "asked"),
-    [("500k", "no", True), ("360k", "no", False), ("500k", "yes", False)],
+    [("500k", "no", True), ("360k", "no", False), ("500k", "yes", True)],
 )
 def test_how_the_match_counts_pay_above_401a17_is_asked_only_where_it_matters(
     pay: str, true_up: str, asked: bool
 ) -> None:
-    """Above the 2026 pay limit of $360,000, with no true-up, a paycheck's match depends on
-    how the plan counts the pay past the limit; at $360,000 or with a true-up it doesn't."""
+    """Above the 2026 pay limit of $360,000 a paycheck's match depends on how the plan
+    counts the pay past the limit (with no true-up, so does the year's); at $360,000 it
+    doesn't."""
     chat = chat_on(DEC_1)
     chat.fill(
         {"after_tax": "no"},
