@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -126,6 +127,22 @@ def payroll_spans(
         plan=plan,
         after_tax_per_paycheck=per_check,
     )
+
+
+def floor_certain_excess(
+    s: Situation, limits: Limits, pay: Decimal | None, match: Decimal
+) -> Decimal:
+    """415(c) on a floor: the excess over 100% of pay, which no higher dollar limit of
+    next year lifts (catch-ups absorbing every deferral that overflows). 0 when a payroll
+    answer is unknown (then it is not certain)."""
+    after_tax = s.after_tax_contributed
+    if after_tax is None and s.plan.after_tax_contributions is False:
+        after_tax = ZERO
+    d, e = s.elective_deferrals, s.employer_contributions
+    if pay is None or d is None or e is None or after_tax is None:
+        return ZERO
+    unbounded = replace(limits, annual_additions=FAR)
+    return c.excess_annual_additions(unbounded, pay, d, e + match, after_tax, catch_up=FAR)
 
 
 def excess_deferrals_span(s: Situation, limits: Limits) -> Span | None:
@@ -302,7 +319,9 @@ def assess(situation: Situation) -> Assessment:
     excess_415c = None if payroll is None else payroll.excess_annual_additions
     if on_floor:  # next year's limits may be higher: an excess over the floor's is possible
         excess_402g = None if excess_402g is None else Span(ZERO, excess_402g.high)
-        excess_415c = None if excess_415c is None else Span(ZERO, excess_415c.high)
+        if excess_415c is not None and payroll is not None:
+            certain = floor_certain_excess(s, limits, pay, payroll.match.low)
+            excess_415c = Span(min(certain, excess_415c.high), excess_415c.high)
     room = None if payroll is None else payroll.room
     plan = None if payroll is None else payroll.plan
     per_check = None
