@@ -104,17 +104,13 @@ def after_tax_room(
     pay left after deferrals (payroll can't withhold what it doesn't pay).
     `employer_contributions` is all employer money at these deferrals, match included.
     """
-    parts = after_tax_room_parts(
-        limits,
-        compensation,
-        elective_deferrals,
-        employer_contributions,
-        after_tax_contributed,
-        cap_percent,
-    )
-    room = min(parts.by_415c, parts.by_pay)
-    if parts.by_plan_cap is not None:
-        room = min(room, parts.by_plan_cap)
+    # after_tax_room_parts, inlined: this is the hot path of every assessment.
+    cap = annual_additions_cap(limits, compensation)
+    used = counted_deferrals(limits, elective_deferrals) + employer_contributions
+    room = cap - used - after_tax_contributed
+    if cap_percent is not None:
+        room = min(room, after_tax_cap(limits, compensation, cap_percent) - after_tax_contributed)
+    room = min(room, compensation - elective_deferrals - after_tax_contributed)
     return max(ZERO, room)
 
 
@@ -181,10 +177,17 @@ def deferral_headroom(
     """
     p = payroll
     by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
-    by_pay = _by_pay(compensation, p, pay_left)
+    by_pay = compensation - p.deferrals - p.after_tax
+    if pay_left is not None:
+        by_pay = min(by_pay, pay_left)
     if by_402g <= ZERO or by_pay <= ZERO:
         return ZERO
-    by_415c = deferrals_415c_allows(limits, compensation, tiers, p)
+    # deferrals_415c_allows, inlined: this is the hot path of every assessment.
+    room = annual_additions_cap(limits, compensation) - p.employer - p.after_tax
+    by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
+    if tiers:
+        by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
+        by_415c = min(by_415c, by_match)
     return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
 
 
@@ -311,12 +314,14 @@ def payroll_figures(
     if tiers and headroom:
         advised_match = max(match, match_on_deferrals(ml, compensation, advised, tiers))
 
-    def excess(employer_match: Decimal) -> Decimal:
-        return excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + employer_match, p.after_tax, p.catch_up
+    high = excess_annual_additions(
+        limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
+    )
+    low = high
+    if match_low != match:
+        low = excess_annual_additions(
+            limits, compensation, p.deferrals, p.employer + match_low, p.after_tax, p.catch_up
         )
-
-    high = excess(match)
     return PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
@@ -332,7 +337,7 @@ def payroll_figures(
             limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
         ),
         match_low=match_low,
-        excess_low=high if match_low == match else excess(match_low),
+        excess_low=low,
     )
 
 

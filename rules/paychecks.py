@@ -194,6 +194,19 @@ class PayContext:
     def counted_rest(self, prorated: bool | None) -> tuple[Decimal, ...]:
         return tuple(self.counted(prorated, self.paid + i) for i in range(self.left))
 
+    def runs(self, prorated: bool | None) -> tuple[tuple[int, Decimal], ...]:
+        """`counted_rest` in runs of (paychecks, pay counted each), in order: all alike,
+        or (not prorated, above the limit) full ones, the one that reaches it, none."""
+        if prorated is not False:
+            return ((self.left, self.counted(prorated, self.paid)),)
+        full = max(0, min(self.left, int(self.pay_limit // self.pay) - self.paid))
+        runs = [(full, self.pay)] if full else []
+        if full < self.left:
+            runs.append((1, self.counted(False, self.paid + full)))
+            if full + 1 < self.left:
+                runs.append((self.left - full - 1, ZERO))
+        return tuple(runs)
+
 
 def pay_per_paycheck(compensation: Decimal, per_year: int) -> Decimal:
     """The year's pay divided over its paychecks, to the cent (half up, as payroll pays)."""
@@ -238,12 +251,25 @@ def _paycheck_match(tiers: Tiers, counted: Decimal, deferral: Decimal) -> Decima
 
 
 def _rest_match(
-    ctx: PayContext, tiers: Tiers, schedule: tuple[Decimal, ...], prorated: bool | None
+    ctx: PayContext,
+    tiers: Tiers,
+    deferrals: tuple[Decimal, Decimal],
+    prorated: bool | None,
+    exact: bool = False,
 ) -> Decimal:
-    counted = ctx.counted_rest(prorated)
-    return sum(
-        (_paycheck_match(tiers, c, d) for c, d in zip(counted, schedule, strict=True)), ZERO
-    )
+    """The match of the paychecks left deferring `deferrals` = (each, the last one):
+    each paycheck's rounded up to the cent, or `exact`."""
+    per, last = deferrals
+
+    def match(counted: Decimal, deferral: Decimal) -> Decimal:
+        if exact:
+            return match_in_bands(counted, deferral, tiers)
+        return _paycheck_match(tiers, counted, deferral)
+
+    runs = ctx.runs(prorated)
+    total = sum((count * match(counted, per) for count, counted in runs), ZERO)
+    final = runs[-1][1]  # the last paycheck's pay counted
+    return total - match(final, per) + match(final, last)
 
 
 def match_range(
@@ -252,26 +278,31 @@ def match_range(
     tiers: Tiers | None,
     total: Decimal,
     so_far: Decimal,
-    schedule: tuple[Decimal, ...],
+    deferrals: tuple[Decimal, Decimal],
+    want_rest: bool = True,
 ) -> tuple[Decimal, Decimal, Decimal]:
     """The year's match: (least, most, the paychecks left's part) for these deferrals.
 
-    `total` is the year's deferrals, `so_far` those already made, `schedule` the
-    deferral dollars of each paycheck left. With a true-up (or not known whether there
+    `total` is the year's deferrals, `so_far` those already made, `deferrals` those of
+    each paycheck left but the last, and of the last. With a true-up (or not known whether there
     is one) the year's match is the formula on the year's deferrals: what the true-up
     pays, and at least what the paychecks credited (tiers whose rates do not rise). With
     no true-up it is what each paycheck credits: the match so far (known; 0 before the
     first paycheck; else between 0 and the most the past paychecks could have earned,
     the formula on their pay, plus a cent a paycheck for rounding) plus each paycheck's
     match to come, with pay above 401(a)(17) counted the way the plan counts it (not
-    known: the larger of the two). The third figure is the match of the paychecks left.
+    known: the larger of the two). The third figure is the match of the paychecks left
+    (0 unless `want_rest`, where a true-up makes the year's match the formula).
     """
     if not tiers:
         return ZERO, ZERO, ZERO
-    rests = [_rest_match(ctx, tiers, schedule, m) for m in ctx.methods()]
     if ctx.true_up is not False:
         formula = match_on_deferrals(limits, ctx.compensation, total, tiers)
-        return formula, formula, max(rests)
+        if not want_rest:
+            return formula, formula, ZERO
+        rest = max(_rest_match(ctx, tiers, deferrals, m) for m in ctx.methods())
+        return formula, formula, rest
+    rests = [_rest_match(ctx, tiers, deferrals, m) for m in ctx.methods()]
     if ctx.match_so_far is not None:
         low = high = ctx.match_so_far
     elif ctx.paid == 0:
@@ -290,7 +321,7 @@ def match_range(
 
 
 def match_lost(
-    ctx: PayContext, tiers: Tiers | None, so_far: Decimal, schedule: tuple[Decimal, ...]
+    ctx: PayContext, tiers: Tiers | None, so_far: Decimal, deferrals: tuple[Decimal, Decimal]
 ) -> Decimal | None:
     """The match the plan for the paychecks left forgoes against the year's formula.
 
@@ -305,14 +336,14 @@ def match_lost(
     if not tiers or ctx.true_up is True:
         return ZERO
     losses = set()
-    total = so_far + sum(schedule, ZERO)
+    per, last = deferrals
+    total = so_far + per * (ctx.left - 1) + last
     for m in ctx.methods():
-        rest = ctx.counted_rest(m)
+        rest = sum((count * counted for count, counted in ctx.runs(m)), ZERO)
         past = ctx.counted_past(m)
-        year = match_in_bands(past + sum(rest, ZERO), total, tiers)
-        earned = match_in_bands(past, so_far, tiers) + sum(
-            (match_in_bands(c, d, tiers) for c, d in zip(rest, schedule, strict=True)), ZERO
-        )
+        year = match_in_bands(past + rest, total, tiers)
+        earned = match_in_bands(past, so_far, tiers)
+        earned += _rest_match(ctx, tiers, deferrals, m, exact=True)
         losses.add(max(ZERO, year - earned).quantize(CENT, rounding=ROUND_HALF_UP))
     if len(losses) > 1:
         return None
@@ -371,8 +402,10 @@ def paid_payroll_figures(
     to_come_now = max(ZERO, p.deferrals - p.so_far)
 
     # Money already due: today's elections, spread evenly over the paychecks left.
-    current = (to_come_now / left,) * left
-    match_low, match, _ = match_range(ctx, match_limits, tiers, p.deferrals, p.so_far, current)
+    each = to_come_now / left
+    match_low, match, _ = match_range(
+        ctx, match_limits, tiers, p.deferrals, p.so_far, (each, each), want_rest=False
+    )
 
     # Deferrals first: the raise, then the elections that reach the year's target.
     pay_left = ctx.pay_to_come - to_come_now
@@ -395,7 +428,7 @@ def paid_payroll_figures(
     d_per = dollars(d_pct, pay)
     d_exact = pay * d_pct / HUNDRED * (left - 1)
     d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step, target - d_exact)
-    deferrals = _schedule(d_per, dollars(d_last, pay), left)
+    deferrals = (d_per, dollars(d_last, pay))
     _, advised_match, match_rest = match_range(
         ctx, match_limits, tiers, advised, p.so_far, deferrals
     )
@@ -410,10 +443,6 @@ def paid_payroll_figures(
         floor_step(min(cap, HUNDRED - d_last), step),
     )
     carry = dollars(top, pay) * (left - 1) + dollars(top_last, pay)
-    carry_uncapped = dollars(floor_step(HUNDRED - d_pct, step), pay) * (left - 1) + dollars(
-        floor_step(HUNDRED - d_last, step), pay
-    )
-    carry_free = dollars(floor_step(cap, step), pay) * left
     fills = raise_fills_415c(match_limits, compensation, tiers, raising, headroom, pay_left)
     limits_left = [parts.by_415c, parts.by_pay]
     if parts.by_plan_cap is not None:
@@ -430,7 +459,8 @@ def paid_payroll_figures(
     # The match on the next paycheck, where the way of counting pay can't change it.
     next_match: Decimal | None = ZERO
     if tiers:
-        nexts = {_paycheck_match(tiers, ctx.counted(m, ctx.paid), deferrals[0])
+        next_deferral = deferrals[0] if left > 1 else deferrals[1]
+        nexts = {_paycheck_match(tiers, ctx.counted(m, ctx.paid), next_deferral)
                  for m in ctx.methods()}  # fmt: skip
         next_match = nexts.pop() if len(nexts) == 1 else None
 
@@ -459,7 +489,7 @@ def paid_payroll_figures(
         deferral_per_paycheck=d_per,
         deferral_left_over=reach - d_per * left,
         last_deferral_percent=d_last,
-        deferral_to_come=sum(deferrals, ZERO),
+        deferral_to_come=deferrals[0] * (left - 1) + deferrals[1],
         deferral_shortfall=target - reach,
         after_tax_percent=a_pct,
         after_tax_per_paycheck=a_per,
@@ -470,13 +500,17 @@ def paid_payroll_figures(
         after_tax_shortfall=room_415 - reachable,
         room_415c=room_415,
         match_to_come=match_rest,
-        binding=_binding(
+        binding="415(c)"
+        if reachable >= room_415
+        else _binding(
             room_415,
             None if parts.by_plan_cap is None else max(ZERO, parts.by_plan_cap),
             max(ZERO, parts.by_pay),
             carry,
-            carry_uncapped,
-            carry_free,
+            # what the paychecks would carry without the cap, and without the deferrals
+            dollars(floor_step(HUNDRED - d_pct, step), pay) * (left - 1)
+            + dollars(floor_step(HUNDRED - d_last, step), pay),
+            dollars(floor_step(cap, step), pay) * left,
             reachable,
         ),
         match_per_paycheck=next_match,
@@ -622,9 +656,17 @@ def merge_plans(
     part follows the plan's features. `so_far_known`: the deferrals so far are (the
     match lost turns on them)."""
 
+    if len(plans) == 1:
+        agreement = plans[0]._asdict()
+    else:
+        agreement = {}
+        for name, column in zip(PlanFigures._fields, zip(*plans, strict=True), strict=True):
+            values = set(column)
+            agreement[name] = None if len(values) > 1 else next(iter(values))
+
     def agreed(name: str) -> Decimal | None:
-        values = {getattr(plan, name) for plan in plans}
-        return None if None in values else _agree(values)
+        value = agreement[name]
+        return value if isinstance(value, Decimal) else None
 
     def known(name: str) -> Decimal | None:
         if tiers is None and name.startswith("match"):
@@ -642,13 +684,12 @@ def merge_plans(
 
     # Nothing short means 415(c) binds; else what binds, once the shortfall is known and
     # every corner answer names the same limit.
-    bindings = {plan.binding for plan in plans}
     short = known("after_tax_shortfall")
     binding = None
     if after_tax_allowed and short == ZERO:
         binding = "415(c)"
-    elif after_tax_allowed and short is not None and len(bindings) == 1:
-        binding = bindings.pop()
+    elif after_tax_allowed and short is not None and isinstance(agreement["binding"], str):
+        binding = agreement["binding"]
     d_per, d_last = known("deferral_per_paycheck"), known("last_deferral_percent")
     a_per, a_last = after_tax("after_tax_per_paycheck"), after_tax("last_after_tax_percent")
     deferral = None if d_per is None or d_last is None else (d_per, dollars(d_last, ctx.pay))
