@@ -109,8 +109,8 @@ def payroll_spans(
         # not its most. It and the after-tax elections are then unknown.
         open_room = so_far_unknown and s.elective_deferrals is None
         allowed = s.plan.after_tax_contributions
-        plan = merge_plans(ctx, tiers, plans, None if open_room and allowed else allowed,
-                           not so_far_unknown)  # fmt: skip
+        so_far = None if so_far_unknown else s.deferrals_so_far or ZERO
+        plan = merge_plans(ctx, tiers, plans, None if open_room and allowed else allowed, so_far)
         if open_room:
             figures.append(figures[0]._replace(room=FAR))  # the room's most: unknown
         else:

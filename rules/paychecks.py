@@ -216,8 +216,8 @@ def pay_per_paycheck(compensation: Decimal, per_year: int) -> Decimal:
 class PlanFigures(NamedTuple):
     """The paycheck plan for one complete answer (see PaycheckPlan for the meanings).
 
-    `match_per_paycheck` and `match_lost` are None when the way pay above 401(a)(17)
-    counts, or whether there is a true-up, would change them and is not known.
+    The match figures are worked out once, from the merged plan (`merge_plans`): they
+    follow from the deferral elections, so are known only when those are.
     """
 
     deferral_target: Decimal
@@ -235,10 +235,7 @@ class PlanFigures(NamedTuple):
     after_tax_reachable: Decimal
     after_tax_shortfall: Decimal
     room_415c: Decimal  # the 415(c) room at the advised deferrals: reachable + shortfall
-    match_to_come: Decimal
     binding: str
-    match_per_paycheck: Decimal | None
-    match_lost: Decimal | None
 
 
 def _schedule(per: Decimal, last: Decimal, left: int) -> tuple[Decimal, ...]:
@@ -429,8 +426,8 @@ def paid_payroll_figures(
     d_exact = pay * d_pct / HUNDRED * (left - 1)
     d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step, target - d_exact)
     deferrals = (d_per, dollars(d_last, pay))
-    _, advised_match, match_rest = match_range(
-        ctx, match_limits, tiers, advised, p.so_far, deferrals
+    _, advised_match, _ = match_range(
+        ctx, match_limits, tiers, advised, p.so_far, deferrals, want_rest=False
     )
 
     # Then after-tax money: the least of 415(c), the plan's cap and what the checks carry.
@@ -456,20 +453,14 @@ def paid_payroll_figures(
     a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step, limit - a_exact)
     a_to_come = a_per * (left - 1) + dollars(a_last, pay)
 
-    # The match on the next paycheck, where the way of counting pay can't change it.
-    next_match: Decimal | None = ZERO
-    if tiers:
-        next_deferral = deferrals[0] if left > 1 else deferrals[1]
-        nexts = {_paycheck_match(tiers, ctx.counted(m, ctx.paid), next_deferral)
-                 for m in ctx.methods()}  # fmt: skip
-        next_match = nexts.pop() if len(nexts) == 1 else None
-
-    def excess(employer_match: Decimal) -> Decimal:
-        return excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + employer_match, p.after_tax, p.catch_up
+    high = excess_annual_additions(
+        limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
+    )
+    low = high
+    if match_low != match:
+        low = excess_annual_additions(
+            limits, compensation, p.deferrals, p.employer + match_low, p.after_tax, p.catch_up
         )
-
-    high = excess(match)
     figures = PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
@@ -481,7 +472,7 @@ def paid_payroll_figures(
         advised_match=advised_match,
         room=reachable,
         match_low=match_low,
-        excess_low=high if match_low == match else excess(match_low),
+        excess_low=low,
     )
     plan = PlanFigures(
         deferral_target=target,
@@ -499,7 +490,6 @@ def paid_payroll_figures(
         after_tax_reachable=reachable,
         after_tax_shortfall=room_415 - reachable,
         room_415c=room_415,
-        match_to_come=match_rest,
         binding="415(c)"
         if reachable >= room_415
         else _binding(
@@ -513,8 +503,6 @@ def paid_payroll_figures(
             dollars(floor_step(cap, step), pay) * left,
             reachable,
         ),
-        match_per_paycheck=next_match,
-        match_lost=match_lost(ctx, tiers, p.so_far, deferrals),
     )
     return figures, plan
 
@@ -635,8 +623,6 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "deferral_left_over": ("deferral_target",),
     "last_deferral_percent": ("deferral_target",),
     "deferral_to_come": ("deferral_target",),
-    "match_to_come": ("deferral_target",),
-    "match_lost": ("deferral_target",),
     "after_tax_left_over": ("after_tax_reachable", "after_tax_percent"),
     "last_after_tax_percent": ("after_tax_reachable", "after_tax_percent", "deferral_target"),
     "after_tax_to_come": ("after_tax_reachable", "after_tax_percent", "deferral_target"),
@@ -644,17 +630,49 @@ ANCHORS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _match_figures(
+    ctx: PayContext,
+    tiers: Tiers | None,
+    per: Decimal | None,
+    deferrals: tuple[Decimal, Decimal] | None,
+    so_far: Decimal | None,
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(the next paycheck's match, the match to come, the match lost) of the plan.
+
+    None without a formula (the employer money is then a yearly figure), or when the
+    deferral elections they follow from are not known (and, for the match lost, the
+    deferrals so far); the next paycheck's also when the way pay above 401(a)(17)
+    counts would change it. The match to come is the larger way where not known.
+    """
+    if tiers is None:
+        return None, None, None
+    if not tiers:
+        return ZERO, ZERO, ZERO
+    next_match = None
+    if per is not None:
+        deferral = per if ctx.left > 1 or deferrals is None else deferrals[1]
+        nexts = {_paycheck_match(tiers, ctx.counted(m, ctx.paid), deferral)
+                 for m in ctx.methods()}  # fmt: skip
+        next_match = nexts.pop() if len(nexts) == 1 else None
+    if deferrals is None:
+        return next_match, None, None
+    to_come = max(_rest_match(ctx, tiers, deferrals, m) for m in ctx.methods())
+    lost = None if so_far is None else match_lost(ctx, tiers, so_far, deferrals)
+    return next_match, to_come, lost
+
+
 def merge_plans(
     ctx: PayContext,
     tiers: Tiers | None,
     plans: list[PlanFigures],
     after_tax_allowed: bool | None,
-    so_far_known: bool = True,
+    so_far: Decimal | None = ZERO,
 ) -> PaycheckPlan:
     """One PaycheckPlan from the plans of every corner answer: a figure they all agree
     on is known (and what it follows from, ANCHORS), any other is None. The after-tax
-    part follows the plan's features. `so_far_known`: the deferrals so far are (the
-    match lost turns on them)."""
+    part follows the plan's features; the match figures follow from the deferral
+    elections (`_match_figures`). `so_far`: the deferrals made so far, None when not
+    known (the match lost turns on them)."""
 
     if len(plans) == 1:
         agreement = plans[0]._asdict()
@@ -669,10 +687,6 @@ def merge_plans(
         return value if isinstance(value, Decimal) else None
 
     def known(name: str) -> Decimal | None:
-        if tiers is None and name.startswith("match"):
-            return None  # no formula: the match per paycheck is not known
-        if name == "match_lost" and not so_far_known:
-            return None
         if any(agreed(anchor) is None for anchor in ANCHORS.get(name, ())):
             return None
         return agreed(name)
@@ -694,6 +708,7 @@ def merge_plans(
     a_per, a_last = after_tax("after_tax_per_paycheck"), after_tax("last_after_tax_percent")
     deferral = None if d_per is None or d_last is None else (d_per, dollars(d_last, ctx.pay))
     money = None if a_per is None or a_last is None else (a_per, dollars(a_last, ctx.pay))
+    next_match, match_to_come, lost = _match_figures(ctx, tiers, d_per, deferral, so_far)
     return PaycheckPlan(
         paychecks_per_year=ctx.per_year,
         paychecks_left=ctx.left,
@@ -705,18 +720,18 @@ def merge_plans(
         after_tax_percent=after_tax("after_tax_percent"),
         deferral_per_paycheck=d_per,
         after_tax_per_paycheck=a_per,
-        match_per_paycheck=known("match_per_paycheck"),
+        match_per_paycheck=next_match,
         deferral_left_over=known("deferral_left_over"),
         after_tax_left_over=after_tax("after_tax_left_over"),
         last_deferral_percent=d_last,
         last_after_tax_percent=a_last,
         deferral_to_come=known("deferral_to_come"),
         after_tax_to_come=after_tax("after_tax_to_come"),
-        match_to_come=known("match_to_come"),
+        match_to_come=match_to_come,
         deferral_shortfall=known("deferral_shortfall"),
         after_tax_reachable=after_tax("after_tax_reachable"),
         after_tax_shortfall=after_tax("after_tax_shortfall"),
         binding=binding,
-        match_lost=known("match_lost"),
+        match_lost=lost,
         schedule=schedule_of(ctx, tiers, deferral, money),
     )
