@@ -161,6 +161,7 @@ def deferral_headroom(
     tiers: Tiers | None,
     payroll: Payroll,
     pay_left: Decimal | None = None,
+    by_415c: Decimal | None = None,
 ) -> Decimal:
     """402(g), 414(v), 415(c): how much more can be deferred here without an excess.
 
@@ -173,7 +174,8 @@ def deferral_headroom(
     - 415(c) plus the catch-up (catch-ups are not annual additions) less the employer
       money and after-tax so far, with the match priced at the raised deferrals;
     - and the match itself must fit 415(c) beside the other employer money and the
-      after-tax so far: a catch-up absorbs deferrals, never employer money.
+      after-tax so far: a catch-up absorbs deferrals, never employer money
+      (`deferrals_415c_allows`; `by_415c` when already worked out).
     """
     p = payroll
     by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
@@ -182,12 +184,12 @@ def deferral_headroom(
         by_pay = min(by_pay, pay_left)
     if by_402g <= ZERO or by_pay <= ZERO:
         return ZERO
-    # deferrals_415c_allows, inlined: this is the hot path of every assessment.
-    room = annual_additions_cap(limits, compensation) - p.employer - p.after_tax
-    by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
-    if tiers:
-        by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
-        by_415c = min(by_415c, by_match)
+    if by_415c is None:  # deferrals_415c_allows, inlined: the hot path of every assessment
+        room = annual_additions_cap(limits, compensation) - p.employer - p.after_tax
+        by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
+        if tiers:
+            by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
+            by_415c = min(by_415c, by_match)
     return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
 
 

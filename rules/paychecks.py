@@ -413,12 +413,12 @@ def paid_payroll_figures(
     if ctx.true_up is False and tiers:
         credited = (ctx.match_so_far or ZERO) + CENT * ctx.per_year
         raising = p._replace(employer=p.employer + credited)
-    headroom = deferral_headroom(match_limits, compensation, tiers, raising, pay_left)
+    by_415c = deferrals_415c_allows(match_limits, compensation, tiers, raising)
+    headroom = deferral_headroom(match_limits, compensation, tiers, raising, pay_left, by_415c)
     advised = p.deferrals + headroom
     # Never past 402(g) with the catch-up (per person) or what 415(c) allows: a plan
     # already over them is corrected by the excess step; its elections stop at them.
     by_402g = limits.elective_deferral + p.catch_up - p.other_deferrals
-    by_415c = deferrals_415c_allows(match_limits, compensation, tiers, raising)
     target = max(ZERO, min(advised, by_402g, by_415c) - p.so_far)
     reach = min(target, ctx.pay_to_come)
     d_pct = elect(reach, pay, left, HUNDRED, step, target)
