@@ -2,7 +2,7 @@
 
 Payroll takes deferrals and after-tax contributions as a percent of each paycheck, the
 plan caps after-tax money as a percent of pay, and the employer matches per paycheck
-(some true the match up at year end). This module turns the year's targets into the
+(some true it up at year end). This module turns the year's targets into the
 elections to make on the paychecks still to come, so that following them never breaks
 a limit and never withholds more than a paycheck pays:
 
@@ -17,8 +17,8 @@ a limit and never withholds more than a paycheck pays:
   paychecks left, both exactly and in the cents payroll withholds (half up); what that
   leaves of a target is caught up on the last paycheck, again rounded down, so even the
   catch-up never overshoots. Matches are priced rounded up to the cent, the most a
-  paycheck could be credited. Deferral % + after-tax % never pass 100%
-  of a paycheck (taxes come out of the same check: the dialog says so).
+  paycheck could be credited. Deferral % + after-tax % never pass 100% of a paycheck
+  (taxes come out of the same check: the dialog says so).
 
 Pay is taken as level across the year (no bonus paychecks). The percents apply to the
 whole paycheck; a plan that stops withholding once the year's pay reaches the 401(a)(17)
