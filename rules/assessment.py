@@ -83,6 +83,8 @@ def payroll_spans(
     ml = limits if match_limits is None else match_limits
     ctx = None if s.paychecks_per_year is None else pay_context(s, ml, closed)
     catch_ups = possible_catch_ups(limits, s.age)
+    certain_402g = excess_deferrals_span(s, limits)  # refunded first: not in 415(c)
+    refundable = ZERO if certain_402g is None else certain_402g.low
     plan = per_check = None
     if ctx is None:
         no_true_up, matched, figures_of = (
@@ -93,12 +95,14 @@ def payroll_spans(
         figures = []
         for answer in payroll_answers(s, catch_ups):
             figures.append(
-                figures_of(limits, pay, tiers, cap, answer, closed, ml, no_true_up, matched)
+                figures_of(
+                    limits, pay, tiers, cap, answer, closed, ml, no_true_up, matched, refundable
+                )
             )
     else:
         so_far_unknown = s.deferrals_so_far is None and ctx.paid > 0
         pairs = [
-            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx)
+            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx, refundable)
             for answer in payroll_answers(s, catch_ups, so_far_unknown)
         ]
         figures = [figure for figure, _ in pairs]

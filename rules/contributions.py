@@ -284,6 +284,7 @@ def payroll_figures(
     match_limits: Limits | None = None,
     no_true_up: bool = False,
     match_so_far: Decimal | None = None,
+    refundable: Decimal = ZERO,
 ) -> PayrollFigures:
     """The 402(g) and 415(c) figures for one complete answer, the paychecks not known.
 
@@ -299,7 +300,8 @@ def payroll_figures(
     `no_true_up` credits it paycheck by paycheck: once payroll is closed the year's match
     is `match_so_far`; while it is open, with the paychecks unknown, it lies between what
     is credited so far (0 when not known) and the formula. The room is priced at the top
-    of that range, an excess counts as certain only at the bottom.
+    of that range, an excess counts as certain only at the bottom. `refundable`: the
+    402(g) excess certain whatever the unknowns (`excess_415c_range`).
     """
     p = payroll
     ml = limits if match_limits is None else match_limits
@@ -316,14 +318,7 @@ def payroll_figures(
     if tiers and headroom:
         advised_match = max(match, match_on_deferrals(ml, compensation, advised, tiers))
 
-    high = excess_annual_additions(
-        limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
-    )
-    low = high
-    if match_low != match:
-        low = excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + match_low, p.after_tax, p.catch_up
-        )
+    high, low = excess_415c_range(limits, ml, compensation, tiers, p, match, match_low, refundable)
     return PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
@@ -341,6 +336,40 @@ def payroll_figures(
         match_low=match_low,
         excess_low=low,
     )
+
+
+def excess_415c_range(
+    limits: Limits,
+    match_limits: Limits,
+    compensation: Decimal,
+    tiers: Tiers | None,
+    p: Payroll,
+    match: Decimal,
+    match_low: Decimal,
+    refundable: Decimal = ZERO,
+) -> tuple[Decimal, Decimal]:
+    """415(c): (the most, the least) excess of the money already due.
+
+    The most: with the match at its most. The least: with the match at its least and
+    the excess deferrals certain over 402(g) (`refundable`, per person across
+    employers) refunded from this plan, with the match on them: excess deferrals
+    distributed in time are not annual additions (Reg. 1.415(c)-1(b)(2)(ii)(A)). Which
+    plan refunds them is the person's choice, so a 415(c) excess is certain only if it
+    is left either way (and following both corrections never returns more than due).
+    """
+    high = excess_annual_additions(
+        limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
+    )
+    if match_low == match and (refundable <= ZERO or not high):
+        return high, high
+    deferrals = p.deferrals - min(p.deferrals, max(ZERO, refundable))
+    if tiers and deferrals < p.deferrals:
+        repriced = match_on_deferrals(match_limits, compensation, deferrals, tiers)
+        match_low = min(match_low, repriced)
+    low = excess_annual_additions(
+        limits, compensation, deferrals, p.employer + match_low, p.after_tax, p.catch_up
+    )
+    return high, min(low, high)
 
 
 def per_paycheck(room: Decimal, remaining_paychecks: int) -> Decimal:

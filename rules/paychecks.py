@@ -39,7 +39,7 @@ from rules.contributions import (
     after_tax_room_parts,
     deferral_headroom,
     deferrals_415c_allows,
-    excess_annual_additions,
+    excess_415c_range,
     excess_deferrals,
     match_in_bands,
     match_on_deferrals,
@@ -386,6 +386,7 @@ def paid_payroll_figures(
     cap_percent: Decimal | None,
     payroll: Payroll,
     ctx: PayContext,
+    refundable: Decimal = ZERO,
 ) -> tuple[PayrollFigures, PlanFigures]:
     """The payroll figures and the paycheck plan for one complete answer.
 
@@ -453,14 +454,9 @@ def paid_payroll_figures(
     a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step, limit - a_exact)
     a_to_come = a_per * (left - 1) + dollars(a_last, pay)
 
-    high = excess_annual_additions(
-        limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
+    high, low = excess_415c_range(
+        limits, match_limits, compensation, tiers, p, match, match_low, refundable
     )
-    low = high
-    if match_low != match:
-        low = excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + match_low, p.after_tax, p.catch_up
-        )
     figures = PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals

@@ -128,9 +128,10 @@ def follow(s: Situation, a: Assessment) -> Situation:
         code = step.code
         if code is A.excess_contribution:
             # A complete Situation's excess has an amount, unless it turns on how the
-            # match counts pay above 401(a)(17) (priced, not asked): then correct what
-            # is certain, at least.
-            if amount is None and v.get("compensation_limit_prorated") is None:
+            # match counts pay above 401(a)(17) (priced, not asked), or, for 415(c), on
+            # which plan refunds a 402(g) excess: correct what is certain, at least
+            # (exactly what is left once this plan refunds the 402(g) excess, as here).
+            if amount is None:
                 amount = step.at_least
             assert amount is not None, "a complete Situation's excess has an amount"
             if step.rule == "402(g)":  # refunded from this plan first, then the other
