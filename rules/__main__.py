@@ -8,6 +8,11 @@
         --deferrals 5000 --roth-deferrals 0 --other-employer-deferrals 0 \\
         --employer 0 --match '100% of the first 6%' --after-tax-contributed 0 \\
         --after-tax yes --in-plan-conversion yes --as-of 2026-12-01
+    python -m rules assess --year 2026 --age 35 --compensation 200000 \\
+        --deferrals 24500 --deferrals-so-far 24500 --employer 6000 \\
+        --after-tax-contributed 0 --after-tax yes --in-plan-conversion yes \\
+        --pay-frequency biweekly --remaining-paychecks 2 --as-of 2026-12-01
+    python -m rules assess --year 2027 --floor-of 2026 --as-of 2026-11-20 ...
 
 Bad arguments get one clear line on stderr and exit status 2, never a traceback.
 """
@@ -25,13 +30,16 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from rules import (
+    PAYCHECKS_PER_YEAR,
     Assessment,
     FilingStatus,
+    PaycheckPlan,
     PlanFeatures,
     Situation,
     UnsupportedTaxYear,
     assess,
     limits_for,
+    paychecks_left,
     supported_years,
 )
 
@@ -155,6 +163,31 @@ def _yes_no(flag: bool | None) -> str:
     return "unknown" if flag is None else "yes" if flag else "no"
 
 
+def _pct(value: Decimal | None) -> str:
+    return "unknown" if value is None else f"{value.normalize():f}%"
+
+
+def format_plan(plan: PaycheckPlan) -> list[str]:
+    """The paycheck plan's lines (issue 14)."""
+    return [
+        f"Paycheck plan: {plan.paychecks_left} of {plan.paychecks_per_year} paychecks left, "
+        f"{_money(plan.pay_per_paycheck)} each ({_money(plan.pay_to_come)} to come), "
+        f"elections in steps of {_pct(plan.step)}",
+        f"  Deferrals: {_pct(plan.deferral_percent)} a paycheck "
+        f"({_money(plan.deferral_per_paycheck)}), the last {_pct(plan.last_deferral_percent)}"
+        f"; {_money(plan.deferral_to_come)} of {_money(plan.deferral_target)} to come",
+        f"  After-tax: {_pct(plan.after_tax_percent)} a paycheck "
+        f"({_money(plan.after_tax_per_paycheck)}), the last "
+        f"{_pct(plan.last_after_tax_percent)}; {_money(plan.after_tax_to_come)} of "
+        f"{_money(plan.after_tax_reachable)} reachable, short of 415(c) by "
+        f"{_money(plan.after_tax_shortfall)} (limited by: {plan.binding or 'unknown'})",
+        f"  Match: {_money(plan.match_per_paycheck)} next paycheck, "
+        f"{_money(plan.match_to_come)} to come, lost without a true-up: "
+        f"{_money(plan.match_lost)}",
+        "  (taxes come out of the same paychecks)",
+    ]
+
+
 def format_assessment(a: Assessment) -> str:
     """The assessment's figures and its ordered actions, with sources."""
     pct = a.backdoor_taxable_fraction
@@ -175,8 +208,12 @@ def format_assessment(a: Assessment) -> str:
         f"  Highly compensated employee: {_yes_no(a.hce)}",
         f"  Mega backdoor: {a.mega_backdoor.value}",
         f"  Tax year ended: {_yes_no(a.year_closed)}",
-        "Actions, most important first:",
     ]
+    if a.on_floor:
+        lines.insert(1, f"  Planned on {a.limits.year}'s figures as a floor (not loaded yet)")
+    if a.paycheck_plan is not None:
+        lines += format_plan(a.paycheck_plan)
+    lines += ["Actions, most important first:"]
     for number, action in enumerate(a.actions, 1):
         amount = "" if action.amount is None else f" {_money(action.amount)}"
         if action.amount is None and action.at_least is not None:
@@ -221,6 +258,9 @@ def _parser() -> argparse.ArgumentParser:
         "ira-basis",
         "roth-ira-contributed",
         "traditional-ira-contributed",
+        "deferrals-so-far",
+        "match-so-far",
+        "election-step",
     ):
         a.add_argument(f"--{flag}", type=_decimal)
     a.add_argument(
@@ -232,14 +272,39 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--as-of", type=_date, help="the day of the plan, YYYY-MM-DD")
     a.add_argument("--marginal-rate", type=_decimal, help="e.g. 0.32 for 32%%")
     a.add_argument("--filing-status", choices=[s.value for s in FilingStatus])
-    for flag in ("after-tax", "in-plan-conversion", "in-service-withdrawal", "auto-conversion"):
+    for flag in (
+        "after-tax",
+        "in-plan-conversion",
+        "in-service-withdrawal",
+        "auto-conversion",
+        "match-true-up",
+        "compensation-limit-prorated",
+    ):
         a.add_argument(f"--{flag}", choices=list(TRISTATE), default="unknown")
     a.add_argument("--remaining-paychecks", type=int)
     a.add_argument("--paychecks-per-year", type=int)
+    a.add_argument(
+        "--pay-frequency",
+        choices=list(PAYCHECKS_PER_YEAR),
+        help="sets the paychecks a year, and with --as-of the paychecks left (an estimate)",
+    )
+    a.add_argument("--floor-of", type=_year, help="plan --year on this earlier year's figures")
     return parser
 
 
+def _paychecks(ns: argparse.Namespace) -> tuple[int | None, int | None]:
+    """(paychecks a year, paychecks left): as given, else from the pay frequency."""
+    per_year, left = ns.paychecks_per_year, ns.remaining_paychecks
+    if ns.pay_frequency is not None:
+        if per_year is None:
+            per_year = PAYCHECKS_PER_YEAR[ns.pay_frequency]
+        if left is None and ns.as_of is not None:
+            left = min(per_year, paychecks_left(ns.pay_frequency, ns.year, ns.as_of))
+    return per_year, left
+
+
 def _situation(ns: argparse.Namespace) -> Situation:
+    per_year, left = _paychecks(ns)
     return Situation(
         tax_year=ns.year,
         age=ns.age,
@@ -261,8 +326,8 @@ def _situation(ns: argparse.Namespace) -> Situation:
         pretax_ira_balance=ns.pretax_ira_balance,
         prior_year_compensation=ns.prior_year_compensation,
         marginal_tax_rate=ns.marginal_rate,
-        remaining_paychecks=ns.remaining_paychecks,
-        paychecks_per_year=ns.paychecks_per_year,
+        remaining_paychecks=left,
+        paychecks_per_year=per_year,
         match_tiers=ns.match,
         roth_deferrals=ns.roth_deferrals,
         other_employer_deferrals=ns.other_employer_deferrals,
@@ -271,6 +336,12 @@ def _situation(ns: argparse.Namespace) -> Situation:
         roth_ira_contributed=ns.roth_ira_contributed,
         traditional_ira_contributed=ns.traditional_ira_contributed,
         as_of=ns.as_of,
+        deferrals_so_far=ns.deferrals_so_far,
+        election_step_percent=ns.election_step,
+        match_true_up=TRISTATE[ns.match_true_up],
+        match_so_far=ns.match_so_far,
+        compensation_limit_prorated=TRISTATE[ns.compensation_limit_prorated],
+        floor_of=ns.floor_of,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ from rules.paychecks import (
 )
 from rules.plan_tests import is_hce, roth_catch_up_required
 from rules.roth_ira import ira_dollar_limit, ira_maximum_range, roth_ira_limit_of
-from rules.unknowns import FAR, Span, fixed, payroll_answers, possible_catch_ups, span
+from rules.unknowns import FAR, Span, payroll_answers, possible_catch_ups, span
 
 ZERO = Decimal(0)
 TEN = Decimal(10)
@@ -80,52 +81,73 @@ def payroll_spans(
     tiers = s.match_tiers
     cap = s.plan.after_tax_cap_percent
     ml = limits if match_limits is None else match_limits
-    ctx = pay_context(s, ml, closed)
+    ctx = None if s.paychecks_per_year is None else pay_context(s, ml, closed)
     catch_ups = possible_catch_ups(limits, s.age)
+    certain_402g = excess_deferrals_span(s, limits)  # refunded first: not in 415(c)
+    refundable = ZERO if certain_402g is None else certain_402g.low
     plan = per_check = None
     if ctx is None:
-        no_true_up = s.match_true_up is False
-        figures = [
-            c.payroll_figures(limits, pay, tiers, cap, answer, closed, ml, no_true_up,
-                              s.match_so_far)
-            for answer in payroll_answers(s, catch_ups)
-        ]  # fmt: skip
+        no_true_up, matched, figures_of = (
+            s.match_true_up is False,
+            s.match_so_far,
+            c.payroll_figures,
+        )
+        figures = []
+        for answer in payroll_answers(s, catch_ups):
+            figures.append(
+                figures_of(
+                    limits, pay, tiers, cap, answer, closed, ml, no_true_up, matched, refundable
+                )
+            )
     else:
         so_far_unknown = s.deferrals_so_far is None and ctx.paid > 0
         pairs = [
-            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx)
+            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx, refundable)
             for answer in payroll_answers(s, catch_ups, so_far_unknown)
         ]
         figures = [figure for figure, _ in pairs]
         plans = [p for _, p in pairs]
-        plan = merge_plans(ctx, tiers, plans, s.plan.after_tax_contributions, not so_far_unknown)
-        per_check = span(p.after_tax_per_paycheck for p in plans).value
+        # With the deferrals made so far bound by the year's, both unknown, the after-tax
+        # room is not monotone along "all of them made" (the rounding of the deferral
+        # percent frees part of each paycheck in between): the corners give its least,
+        # not its most. It and the after-tax elections are then unknown.
+        open_room = so_far_unknown and s.elective_deferrals is None
+        allowed = s.plan.after_tax_contributions
+        so_far = None if so_far_unknown else s.deferrals_so_far or ZERO
+        plan = merge_plans(ctx, tiers, plans, None if open_room and allowed else allowed, so_far)
+        if open_room:
+            figures.append(figures[0]._replace(room=FAR))  # the room's most: unknown
+        else:
+            per_check = span(p.after_tax_per_paycheck for p in plans).value
+    extra = (plan, per_check)
     if len(figures) == 1:  # every answer known: each figure is fixed
         f = figures[0]
-        return PayrollSpans(
-            excess_deferrals=fixed(f.excess_deferrals),
-            excess_annual_additions=Span(f.excess_low, f.excess_annual_additions),
-            match=Span(f.match_low, f.match),
-            headroom=fixed(f.headroom),
-            advised_deferrals=fixed(f.advised_deferrals),
-            advised_match=fixed(f.advised_match),
-            room=fixed(f.room),
-            plan=plan,
-            after_tax_per_paycheck=per_check,
-        )
-    return PayrollSpans(
-        excess_deferrals=span(f.excess_deferrals for f in figures),
-        excess_annual_additions=Span(
-            min(f.excess_low for f in figures), max(f.excess_annual_additions for f in figures)
-        ),
-        match=Span(min(f.match_low for f in figures), max(f.match for f in figures)),
-        headroom=span(f.headroom for f in figures),
-        advised_deferrals=span(f.advised_deferrals for f in figures),
-        advised_match=span(f.advised_match for f in figures),
-        room=span(f.room for f in figures),
-        plan=plan,
-        after_tax_per_paycheck=per_check,
-    )
+        spans = [Span(x, x) for x in f[:7]]
+        spans[1] = Span(f.excess_low, f.excess_annual_additions)
+        spans[2] = Span(f.match_low, f.match)
+        return PayrollSpans._make((*spans, *extra))
+    # PayrollFigures' fields in order; the excess and match run from their low columns.
+    cols = list(zip(*figures, strict=True))
+    spans = [Span(min(col), max(col)) for col in cols[:7]]
+    spans[1] = Span(min(cols[8]), spans[1].high)
+    spans[2] = Span(min(cols[7]), spans[2].high)
+    return PayrollSpans._make((*spans, *extra))
+
+
+def floor_certain_excess(
+    s: Situation, limits: Limits, pay: Decimal | None, match: Decimal
+) -> Decimal:
+    """415(c) on a floor: the excess over 100% of pay, which no higher dollar limit of
+    next year lifts (catch-ups absorbing every deferral that overflows). 0 when a payroll
+    answer is unknown (then it is not certain)."""
+    after_tax = s.after_tax_contributed
+    if after_tax is None and s.plan.after_tax_contributions is False:
+        after_tax = ZERO
+    d, e = s.elective_deferrals, s.employer_contributions
+    if pay is None or d is None or e is None or after_tax is None:
+        return ZERO
+    unbounded = replace(limits, annual_additions=FAR)
+    return c.excess_annual_additions(unbounded, pay, d, e + match, after_tax, catch_up=FAR)
 
 
 def _known_additions(s: Situation, payroll: PayrollSpans | None) -> Decimal | None:
@@ -315,7 +337,9 @@ def assess(situation: Situation) -> Assessment:
     excess_415c = None if payroll is None else payroll.excess_annual_additions
     if on_floor:  # next year's limits may be higher: an excess over the floor's is possible
         excess_402g = None if excess_402g is None else Span(ZERO, excess_402g.high)
-        excess_415c = None if excess_415c is None else Span(ZERO, excess_415c.high)
+        if excess_415c is not None and payroll is not None:
+            certain = floor_certain_excess(s, limits, pay, payroll.match.low)
+            excess_415c = Span(min(certain, excess_415c.high), excess_415c.high)
     room = None if payroll is None else payroll.room
     plan = None if payroll is None else payroll.plan
     per_check = None

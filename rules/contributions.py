@@ -104,17 +104,13 @@ def after_tax_room(
     pay left after deferrals (payroll can't withhold what it doesn't pay).
     `employer_contributions` is all employer money at these deferrals, match included.
     """
-    parts = after_tax_room_parts(
-        limits,
-        compensation,
-        elective_deferrals,
-        employer_contributions,
-        after_tax_contributed,
-        cap_percent,
-    )
-    room = min(parts.by_415c, parts.by_pay)
-    if parts.by_plan_cap is not None:
-        room = min(room, parts.by_plan_cap)
+    # after_tax_room_parts, inlined: this is the hot path of every assessment.
+    cap = annual_additions_cap(limits, compensation)
+    used = counted_deferrals(limits, elective_deferrals) + employer_contributions
+    room = cap - used - after_tax_contributed
+    if cap_percent is not None:
+        room = min(room, after_tax_cap(limits, compensation, cap_percent) - after_tax_contributed)
+    room = min(room, compensation - elective_deferrals - after_tax_contributed)
     return max(ZERO, room)
 
 
@@ -165,6 +161,7 @@ def deferral_headroom(
     tiers: Tiers | None,
     payroll: Payroll,
     pay_left: Decimal | None = None,
+    by_415c: Decimal | None = None,
 ) -> Decimal:
     """402(g), 414(v), 415(c): how much more can be deferred here without an excess.
 
@@ -177,14 +174,22 @@ def deferral_headroom(
     - 415(c) plus the catch-up (catch-ups are not annual additions) less the employer
       money and after-tax so far, with the match priced at the raised deferrals;
     - and the match itself must fit 415(c) beside the other employer money and the
-      after-tax so far: a catch-up absorbs deferrals, never employer money.
+      after-tax so far: a catch-up absorbs deferrals, never employer money
+      (`deferrals_415c_allows`; `by_415c` when already worked out).
     """
     p = payroll
     by_402g = limits.elective_deferral + p.catch_up - p.deferrals - p.other_deferrals
-    by_pay = _by_pay(compensation, p, pay_left)
+    by_pay = compensation - p.deferrals - p.after_tax
+    if pay_left is not None:
+        by_pay = min(by_pay, pay_left)
     if by_402g <= ZERO or by_pay <= ZERO:
         return ZERO
-    by_415c = deferrals_415c_allows(limits, compensation, tiers, p)
+    if by_415c is None:  # deferrals_415c_allows, inlined: the hot path of every assessment
+        room = annual_additions_cap(limits, compensation) - p.employer - p.after_tax
+        by_415c = deferrals_within_415c(limits, compensation, tiers or (), room + p.catch_up)
+        if tiers:
+            by_match = deferrals_within_415c(limits, compensation, tiers, room, per_dollar=ZERO)
+            by_415c = min(by_415c, by_match)
     return max(ZERO, min(by_402g, by_pay, by_415c - p.deferrals))
 
 
@@ -279,6 +284,7 @@ def payroll_figures(
     match_limits: Limits | None = None,
     no_true_up: bool = False,
     match_so_far: Decimal | None = None,
+    refundable: Decimal = ZERO,
 ) -> PayrollFigures:
     """The 402(g) and 415(c) figures for one complete answer, the paychecks not known.
 
@@ -294,7 +300,8 @@ def payroll_figures(
     `no_true_up` credits it paycheck by paycheck: once payroll is closed the year's match
     is `match_so_far`; while it is open, with the paychecks unknown, it lies between what
     is credited so far (0 when not known) and the formula. The room is priced at the top
-    of that range, an excess counts as certain only at the bottom.
+    of that range, an excess counts as certain only at the bottom. `refundable`: the
+    402(g) excess certain whatever the unknowns (`excess_415c_range`).
     """
     p = payroll
     ml = limits if match_limits is None else match_limits
@@ -311,12 +318,7 @@ def payroll_figures(
     if tiers and headroom:
         advised_match = max(match, match_on_deferrals(ml, compensation, advised, tiers))
 
-    def excess(employer_match: Decimal) -> Decimal:
-        return excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + employer_match, p.after_tax, p.catch_up
-        )
-
-    high = excess(match)
+    high, low = excess_415c_range(limits, ml, compensation, tiers, p, match, match_low, refundable)
     return PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
@@ -332,8 +334,42 @@ def payroll_figures(
             limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
         ),
         match_low=match_low,
-        excess_low=high if match_low == match else excess(match_low),
+        excess_low=low,
     )
+
+
+def excess_415c_range(
+    limits: Limits,
+    match_limits: Limits,
+    compensation: Decimal,
+    tiers: Tiers | None,
+    p: Payroll,
+    match: Decimal,
+    match_low: Decimal,
+    refundable: Decimal = ZERO,
+) -> tuple[Decimal, Decimal]:
+    """415(c): (the most, the least) excess of the money already due.
+
+    The most: with the match at its most. The least: with the match at its least and
+    the excess deferrals certain over 402(g) (`refundable`, per person across
+    employers) refunded from this plan, with the match on them: excess deferrals
+    distributed in time are not annual additions (Reg. 1.415(c)-1(b)(2)(ii)(A)). Which
+    plan refunds them is the person's choice, so a 415(c) excess is certain only if it
+    is left either way (and following both corrections never returns more than due).
+    """
+    high = excess_annual_additions(
+        limits, compensation, p.deferrals, p.employer + match, p.after_tax, p.catch_up
+    )
+    if match_low == match and (refundable <= ZERO or not high):
+        return high, high
+    deferrals = p.deferrals - min(p.deferrals, max(ZERO, refundable))
+    if tiers and deferrals < p.deferrals:
+        repriced = match_on_deferrals(match_limits, compensation, deferrals, tiers)
+        match_low = min(match_low, repriced)
+    low = excess_annual_additions(
+        limits, compensation, deferrals, p.employer + match_low, p.after_tax, p.catch_up
+    )
+    return high, min(low, high)
 
 
 def per_paycheck(room: Decimal, remaining_paychecks: int) -> Decimal:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from functools import cache
 
 from rules.figures import Limits
 from rules.limits import limits_for, parameters, supported_years
@@ -65,6 +66,7 @@ FLOOR_DIRECTIONS: dict[str, str] = {
 }
 
 
+@cache
 def planning_limits(tax_year: int, floor_of: int | None) -> tuple[Limits, Limits, bool]:
     """(limits, the limits the match is priced with, whether on a floor) for a plan.
 
@@ -88,6 +90,7 @@ def planning_limits(tax_year: int, floor_of: int | None) -> tuple[Limits, Limits
     return limits, dataclasses.replace(limits, compensation=FAR), True
 
 
+@cache
 def lookback_year(tax_year: int) -> int:
     """414(q)(1)(B): the look-back year for HCE status, or the latest loaded before it.
 

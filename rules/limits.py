@@ -235,3 +235,7 @@ def clear_caches() -> None:
     """Forget the loaded data (tests that point PARAMETERS_DIR elsewhere use this)."""
     for cached in (parameters, citations, cite, supported_years, _limits_for, hce_threshold):
         cached.cache_clear()
+    from rules import floor  # figures derived from these (imported late: floor uses them)
+
+    floor.planning_limits.cache_clear()
+    floor.lookback_year.cache_clear()

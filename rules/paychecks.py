@@ -2,7 +2,7 @@
 
 Payroll takes deferrals and after-tax contributions as a percent of each paycheck, the
 plan caps after-tax money as a percent of pay, and the employer matches per paycheck
-(some true the match up at year end). This module turns the year's targets into the
+(some true it up at year end). This module turns the year's targets into the
 elections to make on the paychecks still to come, so that following them never breaks
 a limit and never withholds more than a paycheck pays:
 
@@ -17,8 +17,8 @@ a limit and never withholds more than a paycheck pays:
   paychecks left, both exactly and in the cents payroll withholds (half up); what that
   leaves of a target is caught up on the last paycheck, again rounded down, so even the
   catch-up never overshoots. Matches are priced rounded up to the cent, the most a
-  paycheck could be credited. Deferral % + after-tax % never pass 100%
-  of a paycheck (taxes come out of the same check: the dialog says so).
+  paycheck could be credited. Deferral % + after-tax % never pass 100% of a paycheck
+  (taxes come out of the same check: the dialog says so).
 
 Pay is taken as level across the year (no bonus paychecks). The percents apply to the
 whole paycheck; a plan that stops withholding once the year's pay reaches the 401(a)(17)
@@ -39,7 +39,7 @@ from rules.contributions import (
     after_tax_room_parts,
     deferral_headroom,
     deferrals_415c_allows,
-    excess_annual_additions,
+    excess_415c_range,
     excess_deferrals,
     match_in_bands,
     match_on_deferrals,
@@ -194,6 +194,19 @@ class PayContext:
     def counted_rest(self, prorated: bool | None) -> tuple[Decimal, ...]:
         return tuple(self.counted(prorated, self.paid + i) for i in range(self.left))
 
+    def runs(self, prorated: bool | None) -> tuple[tuple[int, Decimal], ...]:
+        """`counted_rest` in runs of (paychecks, pay counted each), in order: all alike,
+        or (not prorated, above the limit) full ones, the one that reaches it, none."""
+        if prorated is not False:
+            return ((self.left, self.counted(prorated, self.paid)),)
+        full = max(0, min(self.left, int(self.pay_limit // self.pay) - self.paid))
+        runs = [(full, self.pay)] if full else []
+        if full < self.left:
+            runs.append((1, self.counted(False, self.paid + full)))
+            if full + 1 < self.left:
+                runs.append((self.left - full - 1, ZERO))
+        return tuple(runs)
+
 
 def pay_per_paycheck(compensation: Decimal, per_year: int) -> Decimal:
     """The year's pay divided over its paychecks, to the cent (half up, as payroll pays)."""
@@ -203,8 +216,8 @@ def pay_per_paycheck(compensation: Decimal, per_year: int) -> Decimal:
 class PlanFigures(NamedTuple):
     """The paycheck plan for one complete answer (see PaycheckPlan for the meanings).
 
-    `match_per_paycheck` and `match_lost` are None when the way pay above 401(a)(17)
-    counts, or whether there is a true-up, would change them and is not known.
+    The match figures are worked out once, from the merged plan (`merge_plans`): they
+    follow from the deferral elections, so are known only when those are.
     """
 
     deferral_target: Decimal
@@ -222,10 +235,7 @@ class PlanFigures(NamedTuple):
     after_tax_reachable: Decimal
     after_tax_shortfall: Decimal
     room_415c: Decimal  # the 415(c) room at the advised deferrals: reachable + shortfall
-    match_to_come: Decimal
     binding: str
-    match_per_paycheck: Decimal | None
-    match_lost: Decimal | None
 
 
 def _schedule(per: Decimal, last: Decimal, left: int) -> tuple[Decimal, ...]:
@@ -238,12 +248,25 @@ def _paycheck_match(tiers: Tiers, counted: Decimal, deferral: Decimal) -> Decima
 
 
 def _rest_match(
-    ctx: PayContext, tiers: Tiers, schedule: tuple[Decimal, ...], prorated: bool | None
+    ctx: PayContext,
+    tiers: Tiers,
+    deferrals: tuple[Decimal, Decimal],
+    prorated: bool | None,
+    exact: bool = False,
 ) -> Decimal:
-    counted = ctx.counted_rest(prorated)
-    return sum(
-        (_paycheck_match(tiers, c, d) for c, d in zip(counted, schedule, strict=True)), ZERO
-    )
+    """The match of the paychecks left deferring `deferrals` = (each, the last one):
+    each paycheck's rounded up to the cent, or `exact`."""
+    per, last = deferrals
+
+    def match(counted: Decimal, deferral: Decimal) -> Decimal:
+        if exact:
+            return match_in_bands(counted, deferral, tiers)
+        return _paycheck_match(tiers, counted, deferral)
+
+    runs = ctx.runs(prorated)
+    total = sum((count * match(counted, per) for count, counted in runs), ZERO)
+    final = runs[-1][1]  # the last paycheck's pay counted
+    return total - match(final, per) + match(final, last)
 
 
 def match_range(
@@ -252,26 +275,31 @@ def match_range(
     tiers: Tiers | None,
     total: Decimal,
     so_far: Decimal,
-    schedule: tuple[Decimal, ...],
+    deferrals: tuple[Decimal, Decimal],
+    want_rest: bool = True,
 ) -> tuple[Decimal, Decimal, Decimal]:
     """The year's match: (least, most, the paychecks left's part) for these deferrals.
 
-    `total` is the year's deferrals, `so_far` those already made, `schedule` the
-    deferral dollars of each paycheck left. With a true-up (or not known whether there
+    `total` is the year's deferrals, `so_far` those already made, `deferrals` those of
+    each paycheck left but the last, and of the last. With a true-up (or not known whether there
     is one) the year's match is the formula on the year's deferrals: what the true-up
     pays, and at least what the paychecks credited (tiers whose rates do not rise). With
     no true-up it is what each paycheck credits: the match so far (known; 0 before the
     first paycheck; else between 0 and the most the past paychecks could have earned,
     the formula on their pay, plus a cent a paycheck for rounding) plus each paycheck's
     match to come, with pay above 401(a)(17) counted the way the plan counts it (not
-    known: the larger of the two). The third figure is the match of the paychecks left.
+    known: the larger of the two). The third figure is the match of the paychecks left
+    (0 unless `want_rest`, where a true-up makes the year's match the formula).
     """
     if not tiers:
         return ZERO, ZERO, ZERO
-    rests = [_rest_match(ctx, tiers, schedule, m) for m in ctx.methods()]
     if ctx.true_up is not False:
         formula = match_on_deferrals(limits, ctx.compensation, total, tiers)
-        return formula, formula, max(rests)
+        if not want_rest:
+            return formula, formula, ZERO
+        rest = max(_rest_match(ctx, tiers, deferrals, m) for m in ctx.methods())
+        return formula, formula, rest
+    rests = [_rest_match(ctx, tiers, deferrals, m) for m in ctx.methods()]
     if ctx.match_so_far is not None:
         low = high = ctx.match_so_far
     elif ctx.paid == 0:
@@ -290,7 +318,7 @@ def match_range(
 
 
 def match_lost(
-    ctx: PayContext, tiers: Tiers | None, so_far: Decimal, schedule: tuple[Decimal, ...]
+    ctx: PayContext, tiers: Tiers | None, so_far: Decimal, deferrals: tuple[Decimal, Decimal]
 ) -> Decimal | None:
     """The match the plan for the paychecks left forgoes against the year's formula.
 
@@ -305,14 +333,14 @@ def match_lost(
     if not tiers or ctx.true_up is True:
         return ZERO
     losses = set()
-    total = so_far + sum(schedule, ZERO)
+    per, last = deferrals
+    total = so_far + per * (ctx.left - 1) + last
     for m in ctx.methods():
-        rest = ctx.counted_rest(m)
+        rest = sum((count * counted for count, counted in ctx.runs(m)), ZERO)
         past = ctx.counted_past(m)
-        year = match_in_bands(past + sum(rest, ZERO), total, tiers)
-        earned = match_in_bands(past, so_far, tiers) + sum(
-            (match_in_bands(c, d, tiers) for c, d in zip(rest, schedule, strict=True)), ZERO
-        )
+        year = match_in_bands(past + rest, total, tiers)
+        earned = match_in_bands(past, so_far, tiers)
+        earned += _rest_match(ctx, tiers, deferrals, m, exact=True)
         losses.add(max(ZERO, year - earned).quantize(CENT, rounding=ROUND_HALF_UP))
     if len(losses) > 1:
         return None
@@ -358,6 +386,7 @@ def paid_payroll_figures(
     cap_percent: Decimal | None,
     payroll: Payroll,
     ctx: PayContext,
+    refundable: Decimal = ZERO,
 ) -> tuple[PayrollFigures, PlanFigures]:
     """The payroll figures and the paycheck plan for one complete answer.
 
@@ -371,8 +400,10 @@ def paid_payroll_figures(
     to_come_now = max(ZERO, p.deferrals - p.so_far)
 
     # Money already due: today's elections, spread evenly over the paychecks left.
-    current = (to_come_now / left,) * left
-    match_low, match, _ = match_range(ctx, match_limits, tiers, p.deferrals, p.so_far, current)
+    each = to_come_now / left
+    match_low, match, _ = match_range(
+        ctx, match_limits, tiers, p.deferrals, p.so_far, (each, each), want_rest=False
+    )
 
     # Deferrals first: the raise, then the elections that reach the year's target.
     pay_left = ctx.pay_to_come - to_come_now
@@ -383,21 +414,21 @@ def paid_payroll_figures(
     if ctx.true_up is False and tiers:
         credited = (ctx.match_so_far or ZERO) + CENT * ctx.per_year
         raising = p._replace(employer=p.employer + credited)
-    headroom = deferral_headroom(match_limits, compensation, tiers, raising, pay_left)
+    by_415c = deferrals_415c_allows(match_limits, compensation, tiers, raising)
+    headroom = deferral_headroom(match_limits, compensation, tiers, raising, pay_left, by_415c)
     advised = p.deferrals + headroom
     # Never past 402(g) with the catch-up (per person) or what 415(c) allows: a plan
     # already over them is corrected by the excess step; its elections stop at them.
     by_402g = limits.elective_deferral + p.catch_up - p.other_deferrals
-    by_415c = deferrals_415c_allows(match_limits, compensation, tiers, raising)
     target = max(ZERO, min(advised, by_402g, by_415c) - p.so_far)
     reach = min(target, ctx.pay_to_come)
     d_pct = elect(reach, pay, left, HUNDRED, step, target)
     d_per = dollars(d_pct, pay)
     d_exact = pay * d_pct / HUNDRED * (left - 1)
     d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step, target - d_exact)
-    deferrals = _schedule(d_per, dollars(d_last, pay), left)
-    _, advised_match, match_rest = match_range(
-        ctx, match_limits, tiers, advised, p.so_far, deferrals
+    deferrals = (d_per, dollars(d_last, pay))
+    _, advised_match, _ = match_range(
+        ctx, match_limits, tiers, advised, p.so_far, deferrals, want_rest=False
     )
 
     # Then after-tax money: the least of 415(c), the plan's cap and what the checks carry.
@@ -410,10 +441,6 @@ def paid_payroll_figures(
         floor_step(min(cap, HUNDRED - d_last), step),
     )
     carry = dollars(top, pay) * (left - 1) + dollars(top_last, pay)
-    carry_uncapped = dollars(floor_step(HUNDRED - d_pct, step), pay) * (left - 1) + dollars(
-        floor_step(HUNDRED - d_last, step), pay
-    )
-    carry_free = dollars(floor_step(cap, step), pay) * left
     fills = raise_fills_415c(match_limits, compensation, tiers, raising, headroom, pay_left)
     limits_left = [parts.by_415c, parts.by_pay]
     if parts.by_plan_cap is not None:
@@ -427,19 +454,9 @@ def paid_payroll_figures(
     a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step, limit - a_exact)
     a_to_come = a_per * (left - 1) + dollars(a_last, pay)
 
-    # The match on the next paycheck, where the way of counting pay can't change it.
-    next_match: Decimal | None = ZERO
-    if tiers:
-        nexts = {_paycheck_match(tiers, ctx.counted(m, ctx.paid), deferrals[0])
-                 for m in ctx.methods()}  # fmt: skip
-        next_match = nexts.pop() if len(nexts) == 1 else None
-
-    def excess(employer_match: Decimal) -> Decimal:
-        return excess_annual_additions(
-            limits, compensation, p.deferrals, p.employer + employer_match, p.after_tax, p.catch_up
-        )
-
-    high = excess(match)
+    high, low = excess_415c_range(
+        limits, match_limits, compensation, tiers, p, match, match_low, refundable
+    )
     figures = PayrollFigures(
         excess_deferrals=excess_deferrals(
             limits.elective_deferral + p.catch_up, p.deferrals + p.other_deferrals
@@ -451,7 +468,7 @@ def paid_payroll_figures(
         advised_match=advised_match,
         room=reachable,
         match_low=match_low,
-        excess_low=high if match_low == match else excess(match_low),
+        excess_low=low,
     )
     plan = PlanFigures(
         deferral_target=target,
@@ -459,7 +476,7 @@ def paid_payroll_figures(
         deferral_per_paycheck=d_per,
         deferral_left_over=reach - d_per * left,
         last_deferral_percent=d_last,
-        deferral_to_come=sum(deferrals, ZERO),
+        deferral_to_come=deferrals[0] * (left - 1) + deferrals[1],
         deferral_shortfall=target - reach,
         after_tax_percent=a_pct,
         after_tax_per_paycheck=a_per,
@@ -469,18 +486,19 @@ def paid_payroll_figures(
         after_tax_reachable=reachable,
         after_tax_shortfall=room_415 - reachable,
         room_415c=room_415,
-        match_to_come=match_rest,
-        binding=_binding(
+        binding="415(c)"
+        if reachable >= room_415
+        else _binding(
             room_415,
             None if parts.by_plan_cap is None else max(ZERO, parts.by_plan_cap),
             max(ZERO, parts.by_pay),
             carry,
-            carry_uncapped,
-            carry_free,
+            # what the paychecks would carry without the cap, and without the deferrals
+            dollars(floor_step(HUNDRED - d_pct, step), pay) * (left - 1)
+            + dollars(floor_step(HUNDRED - d_last, step), pay),
+            dollars(floor_step(cap, step), pay) * left,
             reachable,
         ),
-        match_per_paycheck=next_match,
-        match_lost=match_lost(ctx, tiers, p.so_far, deferrals),
     )
     return figures, plan
 
@@ -601,8 +619,6 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "deferral_left_over": ("deferral_target",),
     "last_deferral_percent": ("deferral_target",),
     "deferral_to_come": ("deferral_target",),
-    "match_to_come": ("deferral_target",),
-    "match_lost": ("deferral_target",),
     "after_tax_left_over": ("after_tax_reachable", "after_tax_percent"),
     "last_after_tax_percent": ("after_tax_reachable", "after_tax_percent", "deferral_target"),
     "after_tax_to_come": ("after_tax_reachable", "after_tax_percent", "deferral_target"),
@@ -610,27 +626,63 @@ ANCHORS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _match_figures(
+    ctx: PayContext,
+    tiers: Tiers | None,
+    per: Decimal | None,
+    deferrals: tuple[Decimal, Decimal] | None,
+    so_far: Decimal | None,
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(the next paycheck's match, the match to come, the match lost) of the plan.
+
+    None without a formula (the employer money is then a yearly figure), or when the
+    deferral elections they follow from are not known (and, for the match lost, the
+    deferrals so far); the next paycheck's also when the way pay above 401(a)(17)
+    counts would change it. The match to come is the larger way where not known.
+    """
+    if tiers is None:
+        return None, None, None
+    if not tiers:
+        return ZERO, ZERO, ZERO
+    next_match = None
+    if per is not None:
+        deferral = per if ctx.left > 1 or deferrals is None else deferrals[1]
+        nexts = {_paycheck_match(tiers, ctx.counted(m, ctx.paid), deferral)
+                 for m in ctx.methods()}  # fmt: skip
+        next_match = nexts.pop() if len(nexts) == 1 else None
+    if deferrals is None:
+        return next_match, None, None
+    to_come = max(_rest_match(ctx, tiers, deferrals, m) for m in ctx.methods())
+    lost = None if so_far is None else match_lost(ctx, tiers, so_far, deferrals)
+    return next_match, to_come, lost
+
+
 def merge_plans(
     ctx: PayContext,
     tiers: Tiers | None,
     plans: list[PlanFigures],
     after_tax_allowed: bool | None,
-    so_far_known: bool = True,
+    so_far: Decimal | None = ZERO,
 ) -> PaycheckPlan:
     """One PaycheckPlan from the plans of every corner answer: a figure they all agree
     on is known (and what it follows from, ANCHORS), any other is None. The after-tax
-    part follows the plan's features. `so_far_known`: the deferrals so far are (the
-    match lost turns on them)."""
+    part follows the plan's features; the match figures follow from the deferral
+    elections (`_match_figures`). `so_far`: the deferrals made so far, None when not
+    known (the match lost turns on them)."""
+
+    if len(plans) == 1:
+        agreement = plans[0]._asdict()
+    else:
+        agreement = {}
+        for name, column in zip(PlanFigures._fields, zip(*plans, strict=True), strict=True):
+            values = set(column)
+            agreement[name] = None if len(values) > 1 else next(iter(values))
 
     def agreed(name: str) -> Decimal | None:
-        values = {getattr(plan, name) for plan in plans}
-        return None if None in values else _agree(values)
+        value = agreement[name]
+        return value if isinstance(value, Decimal) else None
 
     def known(name: str) -> Decimal | None:
-        if tiers is None and name.startswith("match"):
-            return None  # no formula: the match per paycheck is not known
-        if name == "match_lost" and not so_far_known:
-            return None
         if any(agreed(anchor) is None for anchor in ANCHORS.get(name, ())):
             return None
         return agreed(name)
@@ -642,17 +694,17 @@ def merge_plans(
 
     # Nothing short means 415(c) binds; else what binds, once the shortfall is known and
     # every corner answer names the same limit.
-    bindings = {plan.binding for plan in plans}
     short = known("after_tax_shortfall")
     binding = None
     if after_tax_allowed and short == ZERO:
         binding = "415(c)"
-    elif after_tax_allowed and short is not None and len(bindings) == 1:
-        binding = bindings.pop()
+    elif after_tax_allowed and short is not None and isinstance(agreement["binding"], str):
+        binding = agreement["binding"]
     d_per, d_last = known("deferral_per_paycheck"), known("last_deferral_percent")
     a_per, a_last = after_tax("after_tax_per_paycheck"), after_tax("last_after_tax_percent")
     deferral = None if d_per is None or d_last is None else (d_per, dollars(d_last, ctx.pay))
     money = None if a_per is None or a_last is None else (a_per, dollars(a_last, ctx.pay))
+    next_match, match_to_come, lost = _match_figures(ctx, tiers, d_per, deferral, so_far)
     return PaycheckPlan(
         paychecks_per_year=ctx.per_year,
         paychecks_left=ctx.left,
@@ -664,18 +716,18 @@ def merge_plans(
         after_tax_percent=after_tax("after_tax_percent"),
         deferral_per_paycheck=d_per,
         after_tax_per_paycheck=a_per,
-        match_per_paycheck=known("match_per_paycheck"),
+        match_per_paycheck=next_match,
         deferral_left_over=known("deferral_left_over"),
         after_tax_left_over=after_tax("after_tax_left_over"),
         last_deferral_percent=d_last,
         last_after_tax_percent=a_last,
         deferral_to_come=known("deferral_to_come"),
         after_tax_to_come=after_tax("after_tax_to_come"),
-        match_to_come=known("match_to_come"),
+        match_to_come=match_to_come,
         deferral_shortfall=known("deferral_shortfall"),
         after_tax_reachable=after_tax("after_tax_reachable"),
         after_tax_shortfall=after_tax("after_tax_shortfall"),
         binding=binding,
-        match_lost=known("match_lost"),
+        match_lost=lost,
         schedule=schedule_of(ctx, tiers, deferral, money),
     )

@@ -122,7 +122,9 @@ def payroll_answers(
     if d is not None and o is not None and e is not None and a is not None:
         answers = [Payroll(d, o, e, a, catch_up, so_far) for catch_up in catch_ups]
         return _with_so_far(answers) if so_far_unknown else answers
-    low_d = max(s.roth_deferrals or ZERO, so_far)  # Roth and past ones are part of them
+    low_d = s.roth_deferrals or ZERO  # Roth deferrals and those made are part of them
+    if so_far > low_d:
+        low_d = so_far
     answers = []
     for hd, ho, he, ha in CORNERS_BY_UNKNOWN[(d is None, o is None, e is None, a is None)]:
         answer = (

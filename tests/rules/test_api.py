@@ -186,3 +186,30 @@ def test_assess_is_deterministic() -> None:
         pretax_ira_balance=Decimal(20000), remaining_paychecks=10,
     )  # fmt: skip
     assert assess(s) == assess(s)
+
+
+def test_paycheck_inputs_are_checked() -> None:
+    """Issue 14: the deferrals so far are part of the year's; 0 paychecks left is the
+    year's last one paid; a floor is an earlier year with figures."""
+    with pytest.raises(ValidationError, match="deferrals_so_far"):
+        Situation(tax_year=2026, elective_deferrals=Decimal(5000), deferrals_so_far=Decimal(5001))
+    Situation(tax_year=2026, deferrals_so_far=Decimal(5001))  # deferrals unknown: fine
+    Situation(tax_year=2026, remaining_paychecks=0, paychecks_per_year=26)
+    with pytest.raises(ValidationError, match="election_step_percent"):
+        Situation(tax_year=2026, election_step_percent=Decimal(0))
+    with pytest.raises(ValidationError, match="floor_of"):
+        Situation(tax_year=2027, floor_of=2027)
+    s = Situation(tax_year=2027, floor_of=2026)
+    assert assess(s).on_floor
+    assert assess(s).limits.year == 2026
+
+
+def test_paycheck_plan_fields() -> None:
+    names = {f.name for f in dataclasses.fields(rules.PaycheckPlan)}
+    assert names >= {
+        "paychecks_per_year", "paychecks_left", "pay_per_paycheck", "pay_to_come", "step",
+        "deferral_percent", "after_tax_percent", "deferral_per_paycheck",
+        "after_tax_per_paycheck", "match_per_paycheck", "deferral_left_over",
+        "after_tax_left_over", "last_deferral_percent", "last_after_tax_percent",
+        "after_tax_reachable", "after_tax_shortfall", "binding", "match_lost",
+    }  # fmt: skip

@@ -162,3 +162,57 @@ def test_assess_an_ended_year(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2. convert_in_plan $5,000" in out
     assert "max_elective_deferrals" not in out
     assert "contribute_roth_ira" not in out
+
+
+def test_assess_plans_the_paychecks_left(capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 14: 2026-12-01, 200,000 biweekly, 24,500 deferred so far, 2 paychecks left:
+    # 100% of each 7,692.31 paycheck after-tax = 15,384.62 of the 41,500 room (it used to
+    # say 20,750 a paycheck).
+    argv = [
+        "assess", "--year", "2026", "--age", "35", "--compensation", "200000",
+        "--deferrals", "24500", "--deferrals-so-far", "24500", "--employer", "6000",
+        "--other-employer-deferrals", "0", "--after-tax-contributed", "0",
+        "--after-tax", "yes", "--in-plan-conversion", "yes",
+        "--pay-frequency", "biweekly", "--remaining-paychecks", "2", "--as-of", "2026-12-01",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Paycheck plan: 2 of 26 paychecks left, $7,692.31 each" in out
+    assert "After-tax: 100% a paycheck ($7,692.31)" in out
+    assert "short of 415(c) by $26,115.38 (limited by: pay)" in out
+    assert "1. contribute_after_tax $15,384.62 ($7,692.31/paycheck)" in out
+
+
+def test_assess_counts_paychecks_from_the_frequency(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Twice a month from 2026-12-01: the 15th and the 31st are left; step 0.5, a true-up.
+    argv = [
+        "assess", "--year", "2026", "--age", "35", "--compensation", "120000",
+        "--deferrals", "24500", "--deferrals-so-far", "22000", "--employer", "0",
+        "--other-employer-deferrals", "0", "--match", "100% of the first 6%",
+        "--match-true-up", "yes", "--after-tax-contributed", "0", "--after-tax", "yes",
+        "--in-plan-conversion", "yes", "--pay-frequency", "semimonthly", "--as-of",
+        "2026-12-01", "--election-step", "0.5",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Paycheck plan: 2 of 24 paychecks left, $5,000 each" in out
+    assert "elections in steps of 0.5%" in out
+    # 2,500 to defer: 25% of each 5,000 paycheck exactly.
+    assert "Deferrals: 25% a paycheck ($1,250)" in out
+    assert "lost without a true-up: $0" in out
+
+
+def test_assess_next_year_on_a_floor(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "assess", "--year", "2027", "--floor-of", "2026", "--as-of", "2026-11-20",
+        "--age", "40", "--compensation", "150000", "--deferrals", "24500",
+        "--other-employer-deferrals", "0", "--employer", "0", "--after-tax-contributed", "0",
+        "--after-tax", "yes", "--in-plan-conversion", "yes", "--pay-frequency", "monthly",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Planned on 2026's figures as a floor (not loaded yet)" in out
+    assert "Paycheck plan: 12 of 12 paychecks left" in out  # the year has not begun
+    assert "After-tax room: $47,500" in out

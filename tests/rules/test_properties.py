@@ -414,3 +414,30 @@ def test_the_checks_catch_a_cap_not_applied_per_paycheck(monkeypatch: pytest.Mon
     monkeypatch.setattr(assessment, "paid_payroll_figures", no_cap)
     with pytest.raises(AssertionError):
         elections_within_limits(s, assess(s))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([12, 24, 26, 27, 52, 53]),
+    st.data(),
+    st.decimals(min_value=1, max_value=2_000_000, places=0),
+    st.sampled_from([None, True, False]),
+)
+def test_counted_pay_in_runs_is_counted_pay_paycheck_by_paycheck(
+    per_year: int, data: st.DataObject, pay: Decimal, prorated: bool | None
+) -> None:
+    """401(a)(17): the runs the match is summed by are the paychecks left, in order."""
+    from rules.paychecks import PayContext, pay_per_paycheck
+
+    left = data.draw(st.integers(min_value=1, max_value=per_year))
+    ctx = PayContext(
+        per_year=per_year, left=left, pay=pay_per_paycheck(pay, per_year), step=Decimal(1),
+        compensation=pay, pay_limit=Decimal(360000), true_up=False, prorated=prorated,
+        match_so_far=None,
+    )  # fmt: skip
+    for method in ctx.methods():
+        expanded = [c for count, c in ctx.runs(method) for _ in range(count)]
+        assert expanded == list(ctx.counted_rest(method))
+        counted = sum(ctx.counted_rest(method), Decimal(0)) + ctx.counted_past(method)
+        if method is not None:  # above the limit: the year counts the limit, at most
+            assert counted <= Decimal(360000) + Decimal("0.01") * per_year
