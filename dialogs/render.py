@@ -327,6 +327,19 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             )
         plan = a.paycheck_plan
         percent = None if plan is None else plan.after_tax_percent
+        if plan is not None and not plan.after_tax_percent and not plan.last_after_tax_percent:
+            return (
+                t(
+                    "{amount} of after-tax room is left: less than {step} of a paycheck",
+                    amount=amount,
+                    step=t.election(plan.step),
+                ),
+                t(
+                    "Payroll elections come in steps of {step} of a paycheck, so this can't "
+                    "go in as one; if your plan takes an election in dollars, it can.",
+                    step=t.election(plan.step),
+                ),
+            )
         what = (
             t("Contribute {amount} after-tax this year", amount=amount)
             if s.as_of is None or s.as_of.year == s.tax_year

@@ -442,3 +442,26 @@ def test_how_the_match_counts_pay_above_401a17_is_asked_only_where_it_matters(
         chat.type("in full, then stops")
         situation = to_situation(chat.session.answers, 2026, as_of=DEC_1)
         assert situation.compensation_limit_prorated is False
+
+
+def test_room_under_one_step_of_a_paycheck_is_not_a_percent_to_elect() -> None:
+    """Dec 1: 72,000 - 24,500 - 47,480 of employer money = 20 of room, under 1% of a
+    7,692.31 paycheck (76.92): no percent can put it in, and the step says so rather
+    than "$0 a paycheck"."""
+    chat = chat_on(DEC_1)
+    chat.fill(
+        OPEN_PLAN,
+        tax_year="2026",
+        age="40",
+        pay="200k",
+        deferrals="max",
+        deferrals_so_far="20k",
+        other_deferrals="0",
+        employer="47,480",
+        after_tax_in="0",
+        balance="0",
+        **SINGLE,
+    )
+    text = result(chat)
+    assert "$20 of after-tax room is left: less than 1% of a paycheck" in text
+    assert "$0 a paycheck" not in text
