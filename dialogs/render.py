@@ -345,14 +345,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             if s.as_of is None or s.as_of.year == s.tax_year
             else t("Contribute {amount} after-tax in {year}", amount=amount, year=s.tax_year)
         )
-        return (
-            what + _per(t, action, a, percent),
-            t(
-                "That is your room under the {limit} total limit (415(c)) after your deferrals "
-                "and employer money. Set it as a payroll election with your plan.",
-                limit=figure(t, a, a.annual_additions_limit or lim.annual_additions),
-            ),
-        )
+        return (what + _per(t, action, a, percent), after_tax_why(t, a, s))
     if code is ActionCode.convert_in_plan:
         why = t("Only earnings are taxed when converted, so convert before they grow.")
         if action.amount is None:
@@ -419,6 +412,26 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             ),
         )
     if code is ActionCode.no_room_left:
+        plan = a.paycheck_plan
+        if plan is not None and plan.binding in ("pay", "402(g)") and plan.after_tax_shortfall:
+            values = {
+                "limit": figure(t, a, a.annual_additions_limit or lim.annual_additions),
+                "short": whole(t, plan.after_tax_shortfall),
+            }
+            why = (
+                t(
+                    "The {limit} total limit (415(c)) would allow {short} more, but your "
+                    "deferrals, which come first, take the pay left.",
+                    **values,
+                )
+                if plan.binding == "402(g)"
+                else t(
+                    "The {limit} total limit (415(c)) would allow {short} more, but the pay "
+                    "left can't carry it.",
+                    **values,
+                )
+            )
+            return (t("No after-tax money fits in your paychecks left"), why)
         return (
             t("No after-tax room left this year"),
             t(
@@ -438,6 +451,33 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             ),
         )
     raise ValueError(f"no wording for action {code}")  # pragma: no cover - every code above
+
+
+def after_tax_why(t: Translator, a: Assessment, s: Situation) -> str:
+    """Why the after-tax step is that amount: the 415(c) room, or the limit that stops the
+    paychecks left short of it (the plan's cap, the pay left)."""
+    limit = figure(t, a, a.annual_additions_limit or a.limits.annual_additions)
+    plan = a.paycheck_plan
+    short = plan.after_tax_shortfall if plan is not None else None
+    cap = s.plan.after_tax_cap_percent
+    if plan is not None and short and plan.binding == "plan_cap" and cap is not None:
+        return t(
+            "That is what your plan's cap of {cap} of pay allows on your paychecks left; the "
+            "{limit} total limit (415(c)) would allow more. Set it as a payroll election.",
+            cap=t.election(cap),
+            limit=limit,
+        )
+    if plan is not None and short and plan.binding in ("pay", "402(g)"):
+        return t(
+            "That is what your paychecks left can carry after your deferrals; the {limit} "
+            "total limit (415(c)) would allow more. Set it as a payroll election.",
+            limit=limit,
+        )
+    return t(
+        "That is your room under the {limit} total limit (415(c)) after your deferrals "
+        "and employer money. Set it as a payroll election with your plan.",
+        limit=limit,
+    )
 
 
 def at_stake(t: Translator, action: Action, amount: str) -> str:

@@ -465,3 +465,50 @@ def test_room_under_one_step_of_a_paycheck_is_not_a_percent_to_elect() -> None:
     text = result(chat)
     assert "$20 of after-tax room is left: less than 1% of a paycheck" in text
     assert "$0 a paycheck" not in text
+
+
+def test_the_after_tax_step_names_the_cap_that_limits_it() -> None:
+    """Dec 1, the 15% cap case: the step's why names the plan's cap, not 415(c)."""
+    chat = chat_on(DEC_1)
+    chat.fill(
+        OPEN_PLAN,
+        after_tax_cap="15%",
+        tax_year="2026",
+        age="40",
+        pay="200k",
+        deferrals="max",
+        deferrals_so_far="20,000",
+        other_deferrals="0",
+        employer="100% of the first 6%",
+        true_up="no",
+        after_tax_in="0",
+        balance="0",
+        **SINGLE,
+    )
+    text = result(chat)
+    assert "That is what your plan's cap of 15% of pay allows on your paychecks left" in text
+    assert "That is your room under the $72,000" not in text
+
+
+def test_no_after_tax_because_the_pay_left_goes_to_deferrals_is_not_a_full_415c() -> None:
+    """Dec 1, nothing deferred yet, the maximum planned: 24,500 > the 3 paychecks' 23,076.93
+    of pay, so all of it goes to deferrals and no after-tax money fits; 415(c) is far from
+    full (72,000 - 23,076.93 = 48,923 more would be allowed)."""
+    chat = chat_on(DEC_1)
+    chat.fill(
+        OPEN_PLAN,
+        tax_year="2026",
+        age="40",
+        pay="200k",
+        deferrals="max",
+        deferrals_so_far="0",
+        other_deferrals="0",
+        employer="0",
+        after_tax_in="0",
+        balance="0",
+        **SINGLE,
+    )
+    text = result(chat)
+    assert "No after-tax money fits in your paychecks left" in text
+    assert "would allow $48,923 more, but the pay left can't carry it" in text
+    assert "already reach the $72,000 total limit" not in text
