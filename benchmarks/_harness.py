@@ -297,12 +297,14 @@ class Step:
     ``kind``: "command" (``/value``), "say" (typed text) or "tap" (the button on the latest
     question whose callback data equals ``value``, or else starts with it). ``done``:
     "message" (any sendMessage: the echo bot), "question" (a sendMessage with an inline
-    keyboard: the next question) or "photo" (a sendPhoto: the result's chart).
+    keyboard: the next question) or "photo" (the ``photos``-th sendPhoto after the input:
+    the result's charts, the 415(c) bucket and the paycheck plan).
     """
 
     kind: Literal["command", "say", "tap"]
     value: str
     done: Done = "question"
+    photos: int = 1
 
     @property
     def chart(self) -> bool:
@@ -340,6 +342,7 @@ class _Person:
     step: int = 0
     question_id: int = 0
     busy: Sample | None = None
+    photos: int = 0  # sendPhotos since the input in flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,6 +520,7 @@ class Driver:
         record = self.stub.inputs[-1]
         sample = Sample(chat_id, index, step.kind, step.chart, record)
         person.busy = sample
+        person.photos = 0
         self._samples.append(sample)
 
     def _on_message(self, chat: StubChat, message: StubMessage, method: str) -> None:
@@ -527,7 +531,9 @@ class Driver:
             self._errors += 1
         step = self.script[person.step]
         if step.done == "photo":
-            complete = method == "sendPhoto"
+            if method == "sendPhoto":
+                person.photos += 1
+            complete = method == "sendPhoto" and person.photos >= step.photos
         elif method != "sendMessage":
             complete = False
         elif step.done == "question":

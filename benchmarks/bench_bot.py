@@ -13,24 +13,31 @@ English and Spanish driven through dialogs.conversation.handle, snapshotted afte
 step) cloned under other chat ids, 70% finished and 30% stopped mid-way, one
 ``Store.save`` each.
 
-A person walks a whole conversation: /start, then every question (10 taps on the question's
-buttons, 5 typed answers) up to the result: 16 inputs. After each input the person waits
+A person walks a whole conversation: /start, then every question up to the result, taps
+on the question's buttons and typed answers (tests/conversations.py's ``check_answers``).
+Which questions are asked follows the day (issue 14: the paychecks left, whether one is
+paid yet), so the inputs are worked out at start-up for the bot's day through the dialog,
+by question: 21 on most days (from /start), 19 in the first days of January; the
+paycheck estimates are tapped by their buttons' prefix, so a day turning mid-run keeps
+the walk going (its results may then count as wrong). After each input the person waits
 until the bot's reply is complete (the next question, i.e. a sendMessage with buttons;
-after the last answer, the chart's sendPhoto), then sends the next; whoever reaches the
-result is replaced by a new person (a new chat). Every result is checked for the expected
-figure, and any "something went wrong" from the bot is counted. Measured phases start
+after the last answer, the charts' sendPhotos: the 415(c) bucket and the paycheck plan),
+then sends the next; whoever reaches the result is replaced by a new person (a new chat).
+Every result is checked for the after-tax step the dialog words for that day, and any
+"something went wrong" from the bot is counted. Figures below from before issue 14 are of
+a 17-input conversation with one chart. Measured phases start
 with the people spread over the script (walked there first, unmeasured), as in a steady
 stream, and come after an unmeasured warm-up of 10 whole conversations.
 
 What "answered" means. Per input the bot calls, in order: answerCallbackQuery (taps only;
 nothing shows in the chat), editMessageText (the question just answered, now showing the
 answer), sendMessage (the next question; two steps send a line before it) and, for the
-last answer only, sendMessage (the result, with buttons) and sendPhoto (the chart, a Pillow
-PNG rendered in a thread). The latency of an input is the stub's own measure: from the
+last answer only, sendMessage (the result, with buttons) and two sendPhotos (the charts,
+Pillow PNGs rendered in a thread). The latency of an input is the stub's own measure: from the
 update being queued on the server to the first message the bot sends or edits in that
 chat (the editMessageText for answers, the welcome for /start; for the last answer the
-edit, and the photo follows as "whole reply"). The "whole reply" latency (whole99) runs
-to the end of the reply: the next question, or the chart's photo. Inputs/s counts inputs
+edit, and the photos follow as "whole reply"). The "whole reply" latency (whole99) runs
+to the end of the reply: the next question, or the last chart's photo. Inputs/s counts inputs
 whose whole reply arrived, over the phase's wall time.
 
 Phases, in one run:
@@ -109,6 +116,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -117,8 +125,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -137,28 +146,11 @@ from _harness import (
     stop_child,
 )
 
-# One whole conversation (the e2e test's path): 17 inputs, the last one's reply has a chart.
-CONVERSATION: tuple[Step, ...] = (
-    Step("command", "start"),
-    Step("tap", "v1:a:after_tax:yes"),
-    Step("tap", "v1:a:conversion:in_plan"),
-    Step("tap", "v1:a:auto_convert:no"),
-    Step("tap", "v1:a:tax_year:2026"),
-    Step("say", "35"),
-    Step("say", "200k"),
-    Step("tap", "v1:a:deferrals:max"),
-    Step("tap", "v1:a:other_deferrals:0"),
-    Step("say", "50% of the first 6%"),
-    Step("tap", "v1:a:after_tax_in:0"),
-    Step("say", "24"),
-    Step("tap", "v1:a:balance:0"),
-    Step("tap", "v1:a:filing_status:single"),
-    Step("tap", "v1:a:magi:pay"),
-    Step("say", "0"),
-    Step("tap", "v1:a:prior_pay:pay", done="photo"),
-)
-NO_CHART = CONVERSATION[:-1]  # up to the last question: no result, no chart
-EXPECTED = "Contribute $41,500 after-tax this year"
+from bot.config import DEFAULT_TIMEZONE, today_in
+
+if TYPE_CHECKING:
+    from tests.conversations import Answer
+
 BOT_ERROR = "something went wrong"
 ECHO_SCRIPT = (Step("say", "message", done="message"),)
 
@@ -169,39 +161,97 @@ TARGET_PEAK_MB = 200.0
 
 
 # ------------------------------------------------------------------------------------------
+# The conversation: the e2e test's check, by question, as the day asks it.
+# ------------------------------------------------------------------------------------------
+
+
+def bot_today() -> dt.date:
+    """The bot's day (its MEGAROTH_TIMEZONE, set by run_bot): which questions it asks, and
+    the paychecks left, follow it."""
+    return today_in(DEFAULT_TIMEZONE)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One whole conversation (tests/conversations.py's ``check_answers``) as the dialog asks
+    it on a day: the inputs in order, the last one's reply has the result and its charts."""
+
+    steps: tuple[Step, ...]
+    expected: str  # the result's after-tax step, as the dialog words it that day
+
+    @property
+    def no_chart(self) -> tuple[Step, ...]:
+        """Up to the last question: no result, no chart."""
+        return self.steps[:-1]
+
+    @classmethod
+    def on(cls, day: dt.date) -> Conversation:
+        from dialogs.replies import Choice, Typed
+        from tests.conversations import CONTRIBUTE, check_answers, lines_of, walk
+
+        answers = check_answers(day.year)
+        conversation = walk(answers, day)
+        steps = [Step("command", "start")]
+        for step in conversation.steps:
+            event = step.event
+            if isinstance(event, Typed):
+                steps.append(Step("say", event.text))
+            else:
+                assert isinstance(event, Choice)
+                first = answers[step.question][0] == "first"  # an estimate: by its prefix,
+                steps.append(Step("tap", f"v1:a:{step.question}:" if first else event.data))
+        result = conversation.result
+        charts = (result.chart is not None) + (result.plan_chart is not None)
+        steps[-1] = dataclasses.replace(steps[-1], done="photo", photos=charts)
+        [expected] = [line for line in lines_of([result.text]) if CONTRIBUTE.match(line)]
+        return cls(tuple(steps), expected)
+
+
+# ------------------------------------------------------------------------------------------
 # The database: --stored real conversations.
 # ------------------------------------------------------------------------------------------
 
-# (language, typed answers in order: age, pay, match, paychecks, IRA balance)
-_PEOPLE = (
-    ("en", ("35", "200k", "50% of the first 6%", "24", "0")),
-    ("en", ("52", "$310,000", "100% up to 4%", "26", "12000")),
-    ("en", ("29", "145000", "100% of the first 3%", "12", "0")),
-    ("es", ("61", "200.000", "50% del primer 6%", "24", "0")),
-    ("es", ("44", "180 mil", "100% del primer 4%", "26", "5000")),
-)
+# (language, answers unlike the e2e check's: age, pay, how often paid, deferrals, the match,
+# the IRA balance); the paychecks left are the calendar's. Questions the check skips that
+# their answers may bring up are answered as in _MORE.
+_MORE: dict[str, Answer] = {
+    "match_limit": ("tap", "unsure"),
+    "roth_part": ("tap", "0"),
+    "spouse_pay": ("tap", "0"),
+    "ira_basis": ("tap", "0"),
+    "tax_rate": ("tap", "skip"),
+}
+_PEOPLE: tuple[tuple[str, dict[str, Answer]], ...] = (
+    ("en", {}),
+    ("en", {"age": ("say", "52"), "pay": ("say", "$310,000"), "employer": ("say", "100% up to 4%"),
+            "deferrals": ("tap", "max"), "deferrals_so_far": ("tap", "unsure"),
+            "ira_balance": ("say", "12000"), "tax_rate": ("tap", "0.32")}),
+    ("en", {"age": ("say", "29"), "pay": ("say", "145000"), "pay_frequency": ("tap", "monthly"),
+            "employer": ("say", "100% of the first 3%"), "true_up": ("tap", "no")}),
+    ("es", {"age": ("say", "61"), "pay": ("say", "200.000"),
+            "pay_frequency": ("tap", "semimonthly"), "deferrals": ("tap", "max"),
+            "deferrals_so_far": ("tap", "0"), "employer": ("say", "50% del primer 6%")}),
+    ("es", {"age": ("say", "44"), "pay": ("say", "180 mil"), "deferrals": ("say", "20.000"),
+            "employer": ("say", "100% del primer 4%"), "ira_balance": ("say", "5000")}),
+)  # fmt: skip
 
 
 def session_snapshots(today: dt.date) -> list[list[str]]:
     """Each sample person's session JSON after every step of a whole conversation."""
-    from dialogs.conversation import handle, new_session
-    from dialogs.replies import Choice, Command, Event, Typed
+    from dialogs.conversation import new_session
+    from dialogs.replies import Command
+    from tests.conversations import Walk, check_answers
 
     people = []
-    for language, typed in _PEOPLE:
-        answers = iter(typed)
-        session = new_session(language)
+    for language, own in _PEOPLE:
         snapshots = []
-        for step in CONVERSATION:
-            event: Event
-            if step.kind == "command":
-                event = Command(step.value)
-            elif step.kind == "tap":
-                event = Choice(step.value)
-            else:
-                event = Typed(next(answers))
-            handle(session, event, today)
-            snapshots.append(session.to_json())
+        conversation = Walk(new_session(language), today)
+        conversation.send(Command("start"))
+        snapshots.append(conversation.session.to_json())
+        answers = {**check_answers(today.year), **_MORE, **own}
+        while conversation.session.state != "done":
+            conversation.answer_next(answers)
+            snapshots.append(conversation.session.to_json())
         people.append(snapshots)
     return people
 
@@ -211,7 +261,7 @@ def fill_database(path: Path, count: int, seed: int = 20261129) -> float:
     from bot.sqlite_store import Store
 
     started = time.perf_counter()
-    people = session_snapshots(dt.datetime.now(dt.UTC).date())
+    people = session_snapshots(bot_today())
     rng = random.Random(seed)
     store = Store(path)
     try:
@@ -270,7 +320,9 @@ async def run_echo(
     return rows
 
 
-async def run_bot(args: argparse.Namespace, db: Path, log: Path) -> list[dict[str, Any]]:
+async def run_bot(
+    args: argparse.Namespace, db: Path, log: Path, conversation: Conversation
+) -> list[dict[str, Any]]:
     """The real bot on ``db``: warm-up, no-chart and whole flat out, open loop; memory."""
     out: list[dict[str, Any]] = []
     async with StubServer(DEFAULT_TOKEN) as stub:
@@ -280,6 +332,7 @@ async def run_bot(args: argparse.Namespace, db: Path, log: Path) -> list[dict[st
             TELEGRAM_BASE_URL=stub.base_url,
             MEGAROTH_DB=str(db),
             MEGAROTH_LOG_LEVEL=args.log_level,
+            MEGAROTH_TIMEZONE=DEFAULT_TIMEZONE,
         )
         started = time.perf_counter()
         argv = [str(args.bot_script)] if args.bot_script else ["-m", "bot"]
@@ -290,12 +343,15 @@ async def run_bot(args: argparse.Namespace, db: Path, log: Path) -> list[dict[st
             idle_mb = memory_mb(child.pid, "VmRSS")
             common: dict[str, Any] = {
                 "bot_pid": child.pid,
-                "expect_in_result": EXPECTED,
+                "expect_in_result": conversation.expected,
                 "error_marker": BOT_ERROR,
             }
-            whole = Driver(stub, CONVERSATION, first_chat_id=1_000_000, **common)
+            whole = Driver(stub, conversation.steps, first_chat_id=1_000_000, **common)
             partial = Driver(
-                stub, NO_CHART, first_chat_id=5_000_000, **dict(common, expect_in_result=None)
+                stub,
+                conversation.no_chart,
+                first_chat_id=5_000_000,
+                **dict(common, expect_in_result=None),
             )
             warm = min(args.users, 10)
             warmed = await whole.closed_loop("warm-up", warm, conversations=warm, max_seconds=120)
@@ -314,7 +370,7 @@ async def run_bot(args: argparse.Namespace, db: Path, log: Path) -> list[dict[st
                     await whole.closed_loop(
                         "flat out, whole",
                         args.users,
-                        inputs=args.conversations * len(CONVERSATION),
+                        inputs=args.conversations * len(conversation.steps),
                         max_seconds=args.max_seconds,
                         stagger=True,
                     )
@@ -501,7 +557,9 @@ def print_targets(rows: Sequence[dict[str, Any]], stored: int) -> list[dict[str,
 # ------------------------------------------------------------------------------------------
 
 
-async def run(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
+async def run(
+    args: argparse.Namespace, folder: Path, conversation: Conversation
+) -> list[dict[str, Any]]:
     """Every phase in order: echo bots, then the real bot on the filled database."""
     rows: list[dict[str, Any]] = []
     if not args.skip_echo:
@@ -511,7 +569,7 @@ async def run(args: argparse.Namespace, folder: Path) -> list[dict[str, Any]]:
     if args.stored:
         seconds = fill_database(db, args.stored)
         print(f"database: {args.stored:,} conversations stored in {seconds:.1f} s", flush=True)
-    rows += await run_bot(args, db, folder / "bot.log")
+    rows += await run_bot(args, db, folder / "bot.log", conversation)
     return rows
 
 
@@ -526,7 +584,7 @@ def main() -> None:
         "--conversations",
         type=int,
         default=150,
-        help="flat out: whole conversations' worth of inputs (150, x16)",
+        help="flat out: whole conversations' worth of inputs (150, x its inputs)",
     )
     parser.add_argument("--rate", type=float, default=30.0, help="open loop inputs/s (30)")
     parser.add_argument("--open-seconds", type=float, default=30.0, help="open loop length (30 s)")
@@ -550,10 +608,12 @@ def main() -> None:
     args = parser.parse_args()
 
     layout = pin_self()
+    conversation = Conversation.on(bot_today())
     print(
         f"megaroth vs the stub: {args.users} people at once; flat out {args.inputs} inputs "
         f"without charts and {args.conversations} whole conversations "
-        f"({len(CONVERSATION)} inputs each, 1 chart); open loop {args.rate:g} inputs/s for "
+        f"({len(conversation.steps)} inputs each, {conversation.steps[-1].photos} charts); "
+        f"open loop {args.rate:g} inputs/s for "
         f"{args.open_seconds:g} s; {args.stored:,} stored conversations; {layout}",
         flush=True,
     )
@@ -565,7 +625,7 @@ def main() -> None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-bot-")))
         busy = machine_busy_seconds()
         started = time.perf_counter()
-        rows = asyncio.run(run(args, folder))
+        rows = asyncio.run(run(args, folder, conversation))
         total = time.perf_counter() - started
         busy = machine_busy_seconds() - busy
     print()

@@ -10,15 +10,17 @@ from typing import Any
 import pytest
 
 from bot.sqlite_store import Store
-from tests.bot.test_handlers import Harness, running
+from tests.bot.test_handlers import Harness, fill, running
+from tests.conversations import SETUP_ANSWERS
 
 HR, EMPLOYEE = 501, 502
-SETUP_ANSWERS = [
-    ("say", "Acme 401(k)"), ("tap", "v1:a:plan_after_tax:yes"), ("tap", "v1:a:plan_in_plan:yes"),
-    ("tap", "v1:a:plan_in_service:no"), ("tap", "v1:a:plan_auto:yes"), ("say", "10%"),
-    ("say", "100% up to 4%"), ("tap", "v1:a:plan_nonelective:none"),
-    ("tap", "v1:a:plan_frequency:biweekly"),
-]  # fmt: skip
+SETUP = {"plan_name": ("say", "Acme 401(k)"), **SETUP_ANSWERS}
+
+
+async def set_up_plan(h: Harness, chat_id: int) -> None:
+    """/newplan, and every question answered by question but the last (the contact)."""
+    await h.say(chat_id, "/newplan")
+    await fill(h, chat_id, SETUP, stop_at="plan_contact")
 
 
 @pytest.fixture
@@ -44,9 +46,7 @@ def crash_on_save(*args: Any, **kwargs: Any) -> None:
 async def test_a_replayed_last_setup_answer_saves_one_profile(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await harness.say(HR, "/newplan")
-    for kind, value in SETUP_ANSWERS:
-        await (harness.tap(HR, value) if kind == "tap" else harness.say(HR, value))
+    await set_up_plan(harness, HR)
     last = harness.text_update(HR, "benefits@acme.example")
     with monkeypatch.context() as crashing:
         crashing.setattr(harness.store, "save", crash_on_save)
@@ -62,9 +62,7 @@ async def test_a_replayed_last_setup_answer_saves_one_profile(
 async def test_a_replayed_link_start_counts_once(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await harness.say(HR, "/newplan")
-    for kind, value in SETUP_ANSWERS:
-        await (harness.tap(HR, value) if kind == "tap" else harness.say(HR, value))
+    await set_up_plan(harness, HR)
     await harness.say(HR, "benefits@acme.example")
     [profile] = harness.store.plans_of(HR)
     start = harness.text_update(EMPLOYEE, f"/start {profile.code}")
@@ -86,9 +84,7 @@ async def test_a_replayed_link_start_counts_once(
 async def test_forget_deletes_profiles_with_the_session(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await harness.say(HR, "/newplan")
-    for kind, value in SETUP_ANSWERS:
-        await (harness.tap(HR, value) if kind == "tap" else harness.say(HR, value))
+    await set_up_plan(harness, HR)
     await harness.say(HR, "benefits@acme.example")
     forget = harness.text_update(HR, "/forget")
     with monkeypatch.context() as crashing:

@@ -45,6 +45,7 @@ from dialogs import replies
 from dialogs.i18n import Translator as Translate
 from dialogs.replies import Choice, Command, Typed
 from dialogs.session import Session
+from tests.conversations import DONE, AnswerTable, answer_event, check_answers
 
 TOKEN = "987654321:AAH-fake_token-for-handler-tests-xyz"
 TODAY = dt.date(2026, 11, 29)
@@ -365,26 +366,36 @@ async def start(h: Harness, chat_id: int) -> None:
     assert h.session(chat_id).state == "after_tax"
 
 
-# The first steps of a conversation, as in tests/e2e/test_bot_process.py.
-FIRST_STEPS: list[tuple[str, str]] = [
-    ("tap", "v1:a:after_tax:yes"), ("tap", "v1:a:conversion:in_plan"),
-    ("tap", "v1:a:auto_convert:no"), ("tap", "v1:a:tax_year:2026"), ("say", "35"),
-]  # fmt: skip
-REST_STEPS: list[tuple[str, str]] = [
-    ("tap", "v1:a:deferrals:max"), ("tap", "v1:a:other_deferrals:0"),
-    ("say", "50% of the first 6%"),
-    ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
-    ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
-    ("tap", "v1:a:prior_pay:pay"),
-]  # fmt: skip
+# The e2e test's check, by question (tests/conversations.py), on the harness's fixed day.
+CHECK = check_answers(TODAY.year)
 
 
-async def run_steps(h: Harness, chat_id: int, steps: list[tuple[str, str]]) -> None:
-    for kind, value in steps:
-        if kind == "tap":
-            await h.tap(chat_id, value)
+async def fill(
+    h: Harness, chat_id: int, answers: AnswerTable, *, stop_at: str = DONE
+) -> list[str]:
+    """Answer each question the dialog asks (the session's state) from ``answers``, by
+    tapping or typing, until it asks ``stop_at`` (DONE: until the result). A question
+    the table doesn't answer, or an answer not taken, fails. Returns the questions
+    answered, in order."""
+    asked: list[str] = []
+    while (question := h.session(chat_id).state) != stop_at:
+        if question == DONE or question not in answers:
+            raise AssertionError(f"chat {chat_id} is asked {question}: not in the table")
+        markup = h.fake.last_question(chat_id)["reply_markup"]
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        rows = markup["inline_keyboard"]
+        data = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+        event = answer_event(question, answers[question], data)
+        if isinstance(event, Choice):
+            await h.tap(chat_id, event.data)
         else:
-            await h.say(chat_id, value)
+            assert isinstance(event, Typed)
+            await h.say(chat_id, event.text)
+        if h.session(chat_id).state == question:
+            raise AssertionError(f"{question}: {answers[question]} not taken")
+        asked.append(question)
+    return asked
 
 
 # ---------------------------------------------------------------- /start and taps
@@ -432,7 +443,7 @@ async def test_tap_answers_edits_the_question_then_asks_the_next(harness: Harnes
 
 async def test_typed_answer_edits_the_question_it_answers(harness: Harness) -> None:
     await start(harness, 42)
-    await run_steps(harness, 42, FIRST_STEPS[:4])
+    await fill(harness, 42, CHECK, stop_at="age")
     age_question = harness.fake.last_question(42)["message_id"]
     await harness.say(42, "35")
     [*_, edit] = harness.fake.of("editMessageText", 42)
@@ -469,7 +480,7 @@ async def test_stale_button_is_answered_with_a_notice_and_changes_nothing(
 
 async def test_redelivered_text_update_is_applied_once(harness: Harness) -> None:
     await start(harness, 42)
-    await run_steps(harness, 42, FIRST_STEPS[:4])
+    await fill(harness, 42, CHECK, stop_at="age")
     update = await harness.say(42, "35")
     state, calls = harness.session(42).state, len(harness.fake.of("sendMessage"))
     assert state == "pay"
@@ -586,7 +597,7 @@ async def test_dialog_bug_gets_an_apology_and_keeps_the_session(
         return real_handle(session, event, *args, **kwargs)
 
     monkeypatch.setattr(conversation, "handle", buggy)
-    await run_steps(harness, 42, FIRST_STEPS)
+    await fill(harness, 42, CHECK, stop_at="pay")
     with caplog.at_level(logging.DEBUG):
         await harness.say(42, "185000")
     assert "something went wrong" in harness.fake.sent(42)[-1]
@@ -649,13 +660,11 @@ async def test_a_whole_conversation_logs_no_token_and_no_amount(
     harness.fake.fail_next("sendMessage", FLOOD, BAD_GATEWAY, NetworkError("reset"))
     harness.fake.fail_next("editMessageText", NOT_MODIFIED)
     await start(harness, 42)
-    await run_steps(harness, 42, FIRST_STEPS)
-    await harness.say(42, "185000")
+    answers = {**CHECK, "pay": ("say", "185000"), "roth_part": ("tap", "0")}
+    asked = await fill(harness, 42, answers)
     # At $185,000 MAGI lands in the Roth IRA phase-out or under it, by how much of the
     # deferrals is pre-tax: the bot asks (all pre-tax, here).
-    magi = REST_STEPS.index(("tap", "v1:a:magi:pay")) + 1
-    await run_steps(harness, 42, [*REST_STEPS[:magi], ("tap", "v1:a:roth_part:0")])
-    await run_steps(harness, 42, REST_STEPS[magi:])
+    assert "roth_part" in asked
     assert harness.session(42).state == "done"
     await harness.say(42, "185,000")  # typed again after the end
     edits = "\n".join(c.params["text"] for c in harness.fake.of("editMessageText", 42))

@@ -15,22 +15,16 @@ from bot.config import Settings
 from bot.ops import Housekeeping, Metrics
 from bot.sqlite_store import Store
 from bot.store import Queue
-from tests.bot.test_handlers import FIRST_STEPS, Harness, run_steps, start
+from tests.bot.test_handlers import CHECK, Harness, fill, start
 from tests.bot.test_handlers import harness as harness  # the fixture, shared
 
-# A whole check after FIRST_STEPS[:4] (plan answers and the year), as typed or tapped.
-REST = [
-    ("say", "35"), ("say", "200k"), ("tap", "v1:a:deferrals:max"),
-    ("tap", "v1:a:other_deferrals:0"), ("say", "0"),
-    ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
-    ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
-    ("tap", "v1:a:prior_pay:pay"),
-]  # fmt: skip
+# A whole check, as typed or tapped: no employer money (typed 0).
+NO_EMPLOYER = {**CHECK, "employer": ("say", "0")}
 
 
 async def test_a_completed_check_is_counted_once_however_often_edited(harness: Harness) -> None:
     await start(harness, 42)
-    await run_steps(harness, 42, FIRST_STEPS[:4] + REST)
+    await fill(harness, 42, NO_EMPLOYER)
     assert harness.session(42).state == "done"
     assert harness.store.stats()["checks_completed"] == 1
     await harness.say(42, "/summary")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.sqlite_store import Store
-from tests.bot.test_effects import SETUP_ANSWERS
+from tests.bot.test_effects import set_up_plan
 from tests.bot.test_handlers import Harness, running, start
 
 
@@ -49,7 +49,8 @@ async def test_a_reask_replaces_the_question_instead_of_piling_up(harness: Harne
     assert "Sorry, I didn't get that." in edit.params["text"]
     assert "What is your pay" in edit.params["text"]
     await harness.say(42, "100k")  # the edited question still asks: answered as usual
-    assert harness.session(42).state == "deferrals"
+    assert harness.session(42).answers.pay == 100_000
+    assert harness.session(42).state == "pay_frequency"  # the question after the pay
 
 
 async def test_an_erased_conversations_buttons_say_so_and_store_nothing(
@@ -66,9 +67,7 @@ async def test_an_erased_conversations_buttons_say_so_and_store_nothing(
 
 
 async def test_the_share_link_has_a_share_button_and_the_qr_a_caption(harness: Harness) -> None:
-    await harness.say(501, "/newplan")
-    for kind, value in SETUP_ANSWERS:
-        await (harness.tap(501, value) if kind == "tap" else harness.say(501, value))
+    await set_up_plan(harness, 501)
     await harness.say(501, "benefits@acme.example")
     [photo] = harness.fake.of("sendPhoto", 501)
     assert photo.params["caption"] == "Acme 401(k): scan to start a check"

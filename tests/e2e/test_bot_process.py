@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.config import DEFAULT_TIMEZONE, today_in
+from dialogs.plans import Services
+from dialogs.replies import Choice, Command, Event, Typed
+from tests.conversations import (
+    DONE,
+    AnswerTable,
+    Walk,
+    answer_event,
+    assert_plans_paychecks,
+    buttons_of,
+    check_answers,
+    question_of,
+    replay,
+)
 from tests.e2e.stub_server import StubMessage, StubServer
 
 ROOT = Path(__file__).resolve().parents[2]
+TIMEZONE = DEFAULT_TIMEZONE  # the bot's calendar here, set explicitly (a .env can't move it)
 
 
 @asynccontextmanager
@@ -27,9 +43,10 @@ async def bot_process(
         TELEGRAM_BASE_URL=stub.base_url,
         MEGAROTH_DB=str(db),
         MEGAROTH_LOG_LEVEL="INFO",
+        MEGAROTH_TIMEZONE=TIMEZONE,
         PYTHONFAULTHANDLER="1",
-        **extra,
     )
+    env.update(extra)
     log = db.with_suffix(".log")
     with log.open("ab") as sink:  # a file, not a pipe: an unread pipe would block the bot
         process = await asyncio.create_subprocess_exec(
@@ -141,20 +158,116 @@ async def wait_sent(
     return await stub.wait_for(found, timeout=20)
 
 
-STEPS: list[tuple[str, str]] = [
-    ("tap", "v1:a:after_tax:yes"), ("tap", "v1:a:conversion:in_plan"),
-    ("tap", "v1:a:auto_convert:no"), ("tap", "v1:a:tax_year:2026"), ("say", "35"),
-    ("say", "200k"), ("tap", "v1:a:deferrals:max"), ("tap", "v1:a:other_deferrals:0"),
-    ("say", "50% of the first 6%"),
-    ("tap", "v1:a:after_tax_in:0"), ("say", "24"), ("tap", "v1:a:balance:0"),
-    ("tap", "v1:a:filing_status:single"), ("tap", "v1:a:magi:pay"), ("say", "0"),
-    ("tap", "v1:a:prior_pay:pay"),
-]  # fmt: skip
+# ---------------------------------------------------------------- conversations by question
 
 
-async def run_steps(stub: StubServer, chat_id: int, steps: list[tuple[str, str]]) -> None:
-    for kind, value in steps:
-        await (tap if kind == "tap" else say)(stub, chat_id, value)
+def bot_today() -> dt.date:
+    """Today as the bot process sees it: its calendar (MEGAROTH_TIMEZONE, set by
+    `bot_process`), read now. The paychecks left, and so which questions are asked and
+    what the result says, follow it."""
+    return today_in(TIMEZONE)
+
+
+def asking(stub: StubServer, chat_id: int) -> tuple[StubMessage, str | None] | None:
+    """The latest bot message with buttons and the question it asks (`question_of`:
+    DONE for the result, None for a message that asks nothing); None before any."""
+    for message in reversed(stub.bot_messages(chat_id)):
+        if message.callback_data:
+            return message, question_of(message.callback_data)
+    return None
+
+
+def moved_on(stub: StubServer, chat_id: int, after: StubMessage, question: str) -> bool:
+    """Whether a message after ``after`` asks another question than ``question`` (or is
+    the result): the reply to an answer. A copy of the question itself, resent after a
+    crash, is not."""
+    now = asking(stub, chat_id)
+    return now is not None and now[0].message_id > after.message_id and now[1] != question
+
+
+async def answer(
+    stub: StubServer,
+    chat_id: int,
+    answers: AnswerTable,
+    *,
+    stop_at: str = DONE,
+    sent: list[Event] | None = None,
+    pushed: list[dict[str, Any]] | None = None,
+    timeout: float = 20,  # noqa: ASYNC109
+) -> list[str]:
+    """Answer each question the bot asks in the chat from ``answers``, by the question's
+    id (read from the asking message's buttons), until it asks ``stop_at`` (DONE: until
+    the result). Each answer waits for the reply to it: a later message asking the next
+    question (or the result), never just "one more message". A question the table
+    doesn't answer fails; an answer not taken times out. Returns the questions answered;
+    the events pushed are appended to ``sent``, the updates to ``pushed``."""
+    asked: list[str] = []
+    while True:
+        found = await stub.wait_for(lambda: asking(stub, chat_id), timeout=timeout)
+        assert found is not None
+        message, question = found
+        if question == stop_at:
+            return asked
+        if question is None or question not in answers:
+            raise AssertionError(
+                f"chat {chat_id} asks {question}, not in the table: {(message.content or '')[:80]}"
+            )
+        event = answer_event(question, answers[question], message.callback_data)
+        if isinstance(event, Choice):
+            update = stub.push_callback(chat_id, message.message_id, event.data)
+        else:
+            assert isinstance(event, Typed)
+            update = stub.push_text(chat_id, event.text)
+        if sent is not None:
+            sent.append(event)
+        if pushed is not None:
+            pushed.append(update)
+        asked.append(question)
+        await stub.wait_for(
+            lambda m=message, q=question: moved_on(stub, chat_id, m, q),  # type: ignore[misc]
+            timeout=timeout,
+        )
+
+
+def photos_of(stub: StubServer, chat_id: int) -> list[StubMessage]:
+    return [m for m in stub.bot_messages(chat_id) if m.photo is not None]
+
+
+def shown_lines(stub: StubServer, chat_id: int) -> set[str]:
+    """Every line the bot showed in the chat: of every version of every message (an
+    answered question is edited to show the answer), photo captions included."""
+    return {
+        line
+        for message in stub.bot_messages(chat_id)
+        for version in message.versions
+        for line in (version.text or "").splitlines()
+        if line.strip()
+    }
+
+
+def assert_shows_dialog(
+    stub: StubServer,
+    chat_id: int,
+    sent: list[Event],
+    days: Iterable[dt.date],
+    services: Services | None = None,
+) -> Walk:
+    """The chat shows every line the dialog gives for the events ``sent`` there, on one
+    of ``days`` (the bot's day before the last input and after the result: two only
+    across midnight), and the result with its buttons; returns that dialog's walk."""
+    shown = shown_lines(stub, chat_id)
+    missing: list[str] = []
+    for day in sorted(set(days)):
+        expected = replay(sent, day, services=services)
+        missing = [line for line in expected.lines() if line not in shown]
+        if not missing:
+            results = [
+                m for m in stub.bot_messages(chat_id) if question_of(m.callback_data) == DONE
+            ]
+            assert results, f"chat {chat_id}: no result"
+            assert results[-1].callback_data == buttons_of(expected.result)
+            return expected
+    raise AssertionError(f"chat {chat_id}: the dialog's lines not shown: {missing[:6]}")
 
 
 async def test_whole_conversation_by_taps_and_typing(stub: StubServer, tmp_path: Path) -> None:
@@ -165,15 +278,25 @@ async def test_whole_conversation_by_taps_and_typing(stub: StubServer, tmp_path:
         assert {"command": "forget", "description": "Borrar todo sobre ti"} in spanish
         stub.push_command(1001, "start", language_code="en")
         await stub.wait_for_messages(1001, 2, timeout=15)
-        await run_steps(stub, 1001, STEPS)
-        text = seen(stub, 1001)
-        assert "Contribute $41,500 after-tax this year ($1,729 a paycheck)" in text
-        assert "So far: $41,500 of after-tax room in 2026" in text
-        await stub.wait_for(lambda: stub.calls("sendPhoto"), timeout=15)
-        photo = stub.calls("sendPhoto")[0]
-        assert photo.files["photo"].data.startswith(b"\x89PNG")  # type: ignore[attr-defined]
+        sent: list[Event] = [Command("start")]
+        before = bot_today()
+        asked = await answer(stub, 1001, check_answers(before.year), sent=sent)
+        expected = assert_shows_dialog(stub, 1001, sent, [before, bot_today()])
+        assert_plans_paychecks(expected)
+        assert any(line.startswith("So far: $") for line in expected.lines())  # the room
+        # Both pictures, in order: the 415(c) bucket, then the paycheck plan.
+        await stub.wait_for(lambda: len(photos_of(stub, 1001)) >= 2, timeout=15)
+        photos = photos_of(stub, 1001)
+        assert len(stub.calls("sendPhoto")) == 2
+        assert all(p.photo is not None and p.photo.startswith(b"\x89PNG") for p in photos)
+        assert expected.result.chart is not None
+        assert expected.result.plan_chart is not None
+        titles = [expected.result.chart.title, expected.result.plan_chart.title]
+        assert [p.caption for p in photos] == titles
         # Every tap was answered, and answered questions lost their buttons (edited).
-        assert len(stub.calls("answerCallbackQuery")) == sum(1 for k, _ in STEPS if k == "tap")
+        taps = sum(1 for e in sent if isinstance(e, Choice))
+        assert len(stub.calls("answerCallbackQuery")) == taps
+        assert len(asked) == len(sent) - 1
         assert stub.calls("editMessageText")
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 20) == 0
@@ -186,38 +309,48 @@ async def test_whole_conversation_by_taps_and_typing(stub: StubServer, tmp_path:
 
 async def test_sigkill_mid_conversation_resumes(stub: StubServer, tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
+    answers = check_answers(bot_today().year)
+    sent: list[Event] = [Command("start")]
     async with bot_process(stub, db) as process:
         stub.push_command(2002, "start")
         await stub.wait_for_messages(2002, 2, timeout=20)
-        await run_steps(stub, 2002, STEPS[:6])
+        await answer(stub, 2002, answers, stop_at="pay_frequency", sent=sent)  # pay stored
         process.kill()  # SIGKILL
         await process.wait()
     polls = len(stub.calls("getUpdates"))
     async with bot_process(stub, db):
         # Polling again means start-up is done, including delivery of any unsent replies.
         await stub.wait_for(lambda: len(stub.calls("getUpdates")) > polls, timeout=20)
-        await run_steps(stub, 2002, STEPS[6:])
-        assert "Contribute $41,500 after-tax" in seen(stub, 2002)
+        before = bot_today()
+        await answer(stub, 2002, answers, sent=sent)
+        assert_plans_paychecks(assert_shows_dialog(stub, 2002, sent, [before, bot_today()]))
 
 
 async def test_redelivered_update_is_not_applied_twice(stub: StubServer, tmp_path: Path) -> None:
+    answers = check_answers(bot_today().year)
+    sent: list[Event] = [Command("start")]
     async with bot_process(stub, tmp_path / "bot.db"):
         stub.push_command(3003, "start")
         await stub.wait_for_messages(3003, 2, timeout=20)
-        await run_steps(stub, 3003, STEPS[:5])  # ... age 35
-        before = _question_id(stub, 3003)
+        await answer(stub, 3003, answers, stop_at="pay", sent=sent)  # ... age 35
+        found = asking(stub, 3003)
+        assert found is not None
+        pay_question, _ = found
         update = stub.push_text(3003, "200k")
-        await next_question(stub, 3003, before)
+        sent.append(Typed("200k"))
+        await stub.wait_for(lambda: moved_on(stub, 3003, pay_question, "pay"), timeout=20)
         count = len(stub.bot_messages(3003))
         stub.push_update(update, force=True)  # Telegram resends the same update_id
         stub.push_command(3004, "start")  # queued after it: once served, it was taken too
         await wait_sent(stub, 3004, 0, button="v1:a:after_tax:")
         assert len(stub.bot_messages(3003)) == count
-        await run_steps(stub, 3003, STEPS[6:])
-        assert "Contribute $41,500 after-tax" in seen(stub, 3003)
+        before = bot_today()
+        await answer(stub, 3003, answers, sent=sent)
+        assert_plans_paychecks(assert_shows_dialog(stub, 3003, sent, [before, bot_today()]))
 
 
 async def test_flaky_telegram_loses_no_reply(stub: StubServer, tmp_path: Path) -> None:
+    answers = check_answers(bot_today().year)
     async with bot_process(stub, tmp_path / "bot.db"):
         stub.push_command(4004, "start")
         await stub.wait_for_messages(4004, 2, timeout=20)
@@ -227,23 +360,35 @@ async def test_flaky_telegram_loses_no_reply(stub: StubServer, tmp_path: Path) -
         await tap(stub, 4004, "v1:a:conversion:in_plan")
         stub.fail_next("sendMessage", drop=True)
         await tap(stub, 4004, "v1:a:auto_convert:no")
-        await run_steps(stub, 4004, STEPS[3:])
-        assert "Contribute $41,500 after-tax" in seen(stub, 4004)
+        sent: list[Event] = [
+            Command("start"),
+            *(
+                Choice(f"v1:a:{q}:{answers[q][1]}")
+                for q in ("after_tax", "conversion", "auto_convert")
+            ),
+        ]
+        before = bot_today()
+        await answer(stub, 4004, answers, sent=sent)
+        assert_plans_paychecks(assert_shows_dialog(stub, 4004, sent, [before, bot_today()]))
 
 
 async def test_fifty_people_at_once_get_their_own_answers(
     stub: StubServer, tmp_path: Path
 ) -> None:
     people = range(5000, 5050)
+    answers = check_answers(bot_today().year)
     async with bot_process(stub, tmp_path / "bot.db"):
         for chat in people:
             stub.push_command(chat, "start")
         await stub.wait_for(lambda: all(len(stub.bot_messages(c)) >= 2 for c in people), 30)
         ages = {chat: 20 + chat % 40 for chat in people}
-        for step in STEPS[:4]:
+        # The plan's questions and the year, tapped by everyone at once: the same for all,
+        # on any day.
+        for question in ("after_tax", "conversion", "auto_convert", "after_tax_cap", "tax_year"):
+            data = f"v1:a:{question}:{answers[question][1]}"
             asked = {chat: _question_id(stub, chat) for chat in people}
             for chat in people:
-                stub.push_callback(chat, asked[chat], step[1])
+                stub.push_callback(chat, asked[chat], data)
             await stub.wait_for(
                 lambda a=asked: all(_question_id(stub, c) > a[c] for c in people), 30
             )
@@ -268,7 +413,8 @@ async def test_forget_leaves_nothing_in_the_database(stub: StubServer, tmp_path:
     async with bot_process(stub, db) as process:
         stub.push_command(6006, "start")
         await stub.wait_for_messages(6006, 2, timeout=20)
-        await run_steps(stub, 6006, STEPS[:6])  # pay 200k stored
+        answers = check_answers(bot_today().year)
+        await answer(stub, 6006, answers, stop_at="pay_frequency")  # pay 200k stored
         before = newest_id(stub, 6006)
         stub.push_text(6006, "/forget")
         await wait_sent(stub, 6006, before, text="erased")

@@ -11,13 +11,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tests.conversations import check_answers
 from tests.e2e.stub_server import StubServer
 from tests.e2e.test_bot_process import (
-    STEPS,
+    answer,
     bot_process,
+    bot_today,
     last_question,
     newest_id,
-    run_steps,
     seen,
     stop_cleanly,
     wait_sent,
@@ -166,21 +167,27 @@ async def test_a_sigkill_mid_outbox_resends_at_most_the_call_in_flight(
     db = tmp_path / "bot.db"
     async with bot_process(stub, db) as process:
         await started(stub, 1401)
-        await run_steps(stub, 1401, STEPS[:-1])
-        stub.method_latency["sendPhoto"] = 60.0  # the chart: the outbox's last call hangs
+        await answer(stub, 1401, check_answers(bot_today().year), stop_at="prior_pay")
+        stub.method_latency["sendPhoto"] = 60.0  # the first chart: the outbox's call hangs
         question = last_question(stub, 1401)
-        stub.push_callback(1401, question.message_id, "v1:a:prior_pay:pay")
+        stub.push_callback(1401, question.message_id, "v1:a:prior_pay:pay")  # the last answer
         await stub.wait_for(lambda: stub.calls("sendPhoto"), timeout=20)
-        process.kill()  # after the edit and the result went out, during the photo
+        process.kill()  # after the edit and the result went out, during the first photo
         await process.wait()
     stub.method_latency.clear()
     results = [m for m in stub.bot_messages(1401) if "after-tax" in (m.content or "")]
+    assert any("v1:nav:restart" in m.callback_data for m in results)  # the result, once
+    [bucket] = [c.params["caption"] for c in stub.calls("sendPhoto")]
     async with bot_process(stub, db) as process:
-        await stub.wait_for(lambda: any(m.photo for m in stub.bot_messages(1401)), timeout=20)
+        # The bucket chart again (the call in flight), then the paycheck chart after it.
+        await stub.wait_for(lambda: len([m for m in stub.bot_messages(1401) if m.photo]) == 2, 20)
         await stop_cleanly(process)
     again = [m for m in stub.bot_messages(1401) if "after-tax" in (m.content or "")]
     assert len(again) == len(results)  # the result was not sent a second time
-    assert len(stub.calls("sendPhoto")) == 2  # the photo: the one call in flight, again
+    captions = [c.params["caption"] for c in stub.calls("sendPhoto")]
+    assert captions[:2] == [bucket, bucket]  # the one call in flight, again
+    assert len(captions) == 3  # and the paycheck chart, once
+    assert captions[2] != bucket
 
 
 # ---------------------------------------------------------------- 5. answering a tap
@@ -229,7 +236,7 @@ async def test_the_forget_confirmation_survives_a_sigkill(
     db = tmp_path / "bot.db"
     async with bot_process(stub, db) as process:
         await started(stub, 1601)
-        await run_steps(stub, 1601, STEPS[:6])
+        await answer(stub, 1601, check_answers(bot_today().year), stop_at="pay_frequency")
         held = stub.fail_while("sendMessage", lambda: True, 502, chat_id=1601)
         stub.push_text(1601, "/forget")
         await stub.wait_for(lambda: held.hits >= 1 and session_of(db, 1601) is None, 20)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.stub_server import StubServer
-from tests.e2e.test_bot_process import ROOT, bot_process, say, tap
+from tests.e2e.test_bot_process import ROOT, bot_process, bot_today, say, tap
 
 
 async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
@@ -44,11 +44,12 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
         await tap(stub, 4242, "v1:a:after_tax:yes")
         await tap(stub, 4242, "v1:a:conversion:in_plan")
         await tap(stub, 4242, "v1:a:auto_convert:yes")
-        await tap(stub, 4242, "v1:a:tax_year:2026")
+        await tap(stub, 4242, "v1:a:after_tax_cap:none")
+        await tap(stub, 4242, f"v1:a:tax_year:{bot_today().year}")  # this year: paychecks to come
         await say(stub, 4242, "47")
         await say(stub, 4242, "$187,654")
         log = process.log
-        await stub.wait_for(lambda: "updates=7 " in log.read_text(), timeout=10)
+        await stub.wait_for(lambda: "updates=8 " in log.read_text(), timeout=10)
         process.send_signal(signal.SIGTERM)
         assert await process.wait() == 0
 
@@ -69,13 +70,13 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
     assert f"bot_api={stub.base_url}" in start["message"]
     updates = [line for line in lines if "update_id" in line and "outcome" in line]
     assert [u["event"] for u in updates] == [
-        "command:start", "tap:a", "tap:a", "tap:a", "tap:a", "answer", "answer",
+        "command:start", "tap:a", "tap:a", "tap:a", "tap:a", "tap:a", "answer", "answer",
     ]  # fmt: skip
-    assert updates[-1]["outcome"] == "deferrals"  # where the conversation went: no values
+    assert updates[-1]["outcome"] == "pay_frequency"  # where it went: no values
     assert all(isinstance(u["ms"], float) for u in updates)
     metrics = [line for line in lines if line.get("event") == "metrics"]
     assert metrics
-    assert metrics[-1]["updates"] == 7
+    assert metrics[-1]["updates"] == 8
     assert metrics[-1]["sessions"] == 1
 
     code, out = await run_cli("stats", env=cli_env)

@@ -15,9 +15,17 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 
+from bot.memory import MemoryPlanBook
+from bot.sqlite_store import Store
+from dialogs.plans import Services
+from dialogs.replies import Command, Event
+from tests.conversations import FIRST, SETUP_ANSWERS, Answer
 from tests.e2e.stub_server import StubServer
 from tests.e2e.test_bot_process import (
+    answer,
+    assert_shows_dialog,
     bot_process,
+    bot_today,
     last_question,
     newest_id,
     say,
@@ -30,6 +38,27 @@ from tests.e2e.test_bot_process import (
 HR, EMPLOYEE, LATECOMER, STRANGER = 501, 502, 503, 504
 BOT_USERNAME = "megaroth_stub_bot"
 EXAMPLE_PLANS = Path(__file__).resolve().parents[2] / "deploy" / "plans.example.toml"
+
+
+def employee_answers(year: int) -> dict[str, Answer]:
+    """Someone who starts through the Acme link: the check's questions the plan's profile
+    leaves, by question."""
+    return {
+        "tax_year": ("tap", str(year)),
+        "age": ("say", "40"),
+        "pay": ("say", "$150,000"),
+        "paychecks": FIRST,  # the biweekly estimate button
+        "deferrals": ("say", "$6,000"),
+        "deferrals_so_far": FIRST,
+        "other_deferrals": ("tap", "0"),
+        "after_tax_in": ("tap", "0"),
+        "balance": ("tap", "0"),
+        "filing_status": ("tap", "single"),
+        "magi": ("tap", "pay"),
+        "roth_part": ("tap", "0"),  # asked where it may matter: a year on a floor's figures
+        "ira_balance": ("say", "0"),
+        "prior_pay": ("tap", "pay"),
+    }
 
 
 def has_question(stub: StubServer, chat_id: int) -> bool:
@@ -68,15 +97,9 @@ async def set_up_plan(stub: StubServer) -> str:
     """/newplan answered by taps and typing; returns the share link the bot sent."""
     stub.push_command(HR, "newplan", language_code="en")
     await stub.wait_for(lambda: has_question(stub, HR), timeout=20)
-    await say(stub, HR, "Acme 401(k)")
-    await tap(stub, HR, "v1:a:plan_after_tax:yes")
-    await tap(stub, HR, "v1:a:plan_in_plan:yes")
-    await tap(stub, HR, "v1:a:plan_in_service:no")
-    await tap(stub, HR, "v1:a:plan_auto:yes")
-    await say(stub, HR, "10%")
-    await say(stub, HR, "100% up to 4%")
-    await tap(stub, HR, "v1:a:plan_nonelective:none")
-    await tap(stub, HR, "v1:a:plan_frequency:biweekly")
+    await say(stub, HR, "Acme 401(k)")  # the name's question has no answer buttons
+    asked = await answer(stub, HR, SETUP_ANSWERS, stop_at="plan_contact")
+    assert asked == list(SETUP_ANSWERS)  # every plan question, in the table's order
     photos = len(stub.calls("sendPhoto"))
     stub.push_text(HR, "benefits@acme.example")
     await stub.wait_for(lambda: len(stub.calls("sendPhoto")) > photos, timeout=20)
@@ -112,17 +135,32 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
         assert "Checking with Acme 401(k)'s settings, as set up on" in text
         assert "by the person who shared this link (not checked by anyone else)" in text
         assert "accept after-tax contributions?" not in text  # the plan question never came
-        await tap(stub, EMPLOYEE, "v1:a:tax_year:2026")
+        sent: list[Event] = [Command("start", (code,))]
+        day = bot_today()
+        employee = employee_answers(day.year)
+        await answer(stub, EMPLOYEE, employee, stop_at="age", sent=sent)
         assert "mega backdoor Roth is open to you" in seen(stub, EMPLOYEE)
-        await say(stub, EMPLOYEE, "40")
-        await say(stub, EMPLOYEE, "$150,000")
-        await say(stub, EMPLOYEE, "$6,000")  # 4% of pay: the whole match
-        await tap(stub, EMPLOYEE, "v1:a:other_deferrals:0")
-        await tap(stub, EMPLOYEE, "v1:a:after_tax_in:0")
-        await tap(stub, EMPLOYEE, "v1:a:paychecks:")  # the biweekly estimate button
-        # 415(c) $72,000 - $6,000 - match 100% x 4% x $150,000 = $6,000 -> $60,000, but
-        # the plan caps after-tax at 10% of $150,000 = $15,000.
-        assert "$15,000 of after-tax room in 2026" in seen(stub, EMPLOYEE)
+        asked = await answer(stub, EMPLOYEE, employee, sent=sent)
+        # The profile answers the plan's questions, its match and true-up, and how often
+        # pay comes: none of them is asked.
+        plan_given = {"after_tax", "conversion", "auto_convert", "after_tax_cap"}
+        plan_given |= {"pay_frequency", "employer", "true_up"}
+        assert not plan_given & set(asked)
+        # The advice is the dialog's for the same answers with the plan the bot holds, on
+        # the same day: $6,000 deferred (4% of pay: the whole match), after-tax money kept
+        # to the plan's cap of 10% of each paycheck.
+        store = Store(db)
+        try:
+            profile = store.get_plan(code)
+        finally:
+            store.close()
+        assert profile is not None
+        assert profile.answers.plan_cap == 10
+        book = MemoryPlanBook()
+        book.save_plan(profile)
+        services = Services(plans=book, user_id=EMPLOYEE)
+        expected = assert_shows_dialog(stub, EMPLOYEE, sent, [day, bot_today()], services)
+        assert any(line.startswith("So far: $") for line in expected.lines())  # the room
         await stub.wait_for(lambda: starts(db, code) == 1, timeout=10)
 
         # Someone else can neither edit nor delete it.

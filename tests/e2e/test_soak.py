@@ -2,8 +2,9 @@
 SIGKILLed at random moments; then every promise of issue 12 is checked at once.
 
 - every input handled exactly once: each update id is in handled_updates, the inbox is
-  empty, and each person's result is the one their answers give (an input lost stalls a
-  conversation, one applied twice answers the wrong question);
+  empty, each person was asked the questions the dialog asks, in its order, and shown
+  every line it gives for their answers that day (an input lost stalls a conversation,
+  one applied twice answers the next question: a question skipped, a result changed);
 - every reply delivered at most once per call: a message sent twice in a row straddles a
   SIGKILL, at most once per chat per kill (the one call in flight);
 - nothing of a forgotten person is stored again, though Telegram redelivers their inputs.
@@ -17,6 +18,7 @@ speed, and the checks hold whatever they are. The counts are printed (pytest -s)
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import random
 import sqlite3
@@ -26,8 +28,17 @@ from typing import Any
 
 import pytest
 
+from dialogs.replies import Command, Event
+from tests.conversations import Answer, Walk, assert_plans_paychecks, check_answers, walk
 from tests.e2e.stub_server import StubMessage, StubServer
-from tests.e2e.test_bot_process import STEPS, bot_process, stop_cleanly
+from tests.e2e.test_bot_process import (
+    answer,
+    asking,
+    bot_process,
+    bot_today,
+    shown_lines,
+    stop_cleanly,
+)
 
 PEOPLE = range(3001, 3013)  # 12 people: 9 finish a check, 3 erase themselves midway
 FORGETFUL = frozenset({3004, 3008, 3012})
@@ -54,40 +65,55 @@ class Faults:
         return hit
 
 
+def table(chat_id: int, year: int) -> dict[str, Answer]:
+    """A person's answers: the e2e check, or for the forgetful their own pay (stored, then
+    erased: looked for in the database files at the end)."""
+    answers = check_answers(year)
+    if chat_id in FORGETFUL:
+        answers["pay"] = ("say", f"{200_000 + chat_id}")
+    return answers
+
+
+class Person:
+    """One person's inputs (the updates, for redelivery) and what they were asked."""
+
+    def __init__(self, chat_id: int, year: int) -> None:
+        self.chat_id = chat_id
+        self.answers = table(chat_id, year)
+        self.sent: list[Event] = [Command("start")]
+        self.asked: list[str] = []
+
+
+async def walk_through(stub: StubServer, person: Person, pushed: list[dict[str, Any]]) -> None:
+    """One person's conversation, by question, each input after the reply to the one
+    before; the forgetful stop once their pay is in and send /forget."""
+    chat_id = person.chat_id
+    pushed.append(stub.push_text(chat_id, "/start", language_code="en"))
+    await stub.wait_for(lambda: asking(stub, chat_id), timeout=90)
+    forgetful = chat_id in FORGETFUL
+    person.asked = await answer(
+        stub,
+        chat_id,
+        person.answers,
+        stop_at="pay_frequency" if forgetful else "done",
+        sent=person.sent,
+        pushed=pushed,
+        timeout=90,
+    )
+    if forgetful:
+        before = newest(stub, chat_id)
+        pushed.append(stub.push_text(chat_id, "/forget", language_code="en"))
+
+        def erased() -> bool:
+            fresh = [m for m in stub.bot_messages(chat_id) if m.message_id > before]
+            return any("erased" in (m.content or "") for m in fresh)
+
+        await stub.wait_for(erased, timeout=90)
+
+
 def newest(stub: StubServer, chat_id: int) -> int:
     messages = stub.bot_messages(chat_id)
     return messages[-1].message_id if messages else 0
-
-
-async def walk(stub: StubServer, chat_id: int, pushed: list[dict[str, Any]]) -> None:
-    """One person's conversation, each input after the reply to the one before."""
-    steps: list[tuple[str, str]] = [("say", "/start"), *STEPS]
-    if chat_id in FORGETFUL:
-        steps = [
-            ("say", "/start"),
-            *STEPS[:5],
-            ("say", f"{200_000 + chat_id}"),
-            ("say", "/forget"),
-        ]
-    for kind, value in steps:
-        before = newest(stub, chat_id)
-        if kind == "tap":
-            update = stub.push_callback(chat_id, before, value, check=False)
-        else:
-            update = stub.push_text(chat_id, value, language_code="en")
-        pushed.append(update)
-        want = "erased" if value == "/forget" else ""
-        photo = (kind, value) == STEPS[-1]  # the result's chart: the last call
-
-        def replied(after: int = before, text: str = want, photo: bool = photo) -> bool:
-            fresh = [m for m in stub.bot_messages(chat_id) if m.message_id > after]
-            if text:
-                return any(text in (m.content or "") for m in fresh)
-            if photo:
-                return any(m.photo for m in fresh)
-            return any(m.callback_data for m in fresh)
-
-        await stub.wait_for(replied, timeout=90)
 
 
 def duplicates(messages: list[StubMessage]) -> list[tuple[StubMessage, StubMessage]]:
@@ -108,7 +134,9 @@ async def test_soak_sigkill_at_random_under_faults(stub: StubServer, tmp_path: P
     faults = Faults(stub, rng)
     pushed: list[dict[str, Any]] = []
     kills: list[float] = []  # time.perf_counter() of each SIGKILL, as the stub's clock
-    walkers = [asyncio.create_task(walk(stub, chat, pushed)) for chat in PEOPLE]
+    first_day = bot_today()
+    people = {chat: Person(chat, first_day.year) for chat in PEOPLE}
+    walkers = [asyncio.create_task(walk_through(stub, p, pushed)) for p in people.values()]
     redelivered = 0
     try:
         for _ in range(KILLS):
@@ -152,9 +180,14 @@ async def test_soak_sigkill_at_random_under_faults(stub: StubServer, tmp_path: P
     # Every input handled, exactly once: none left, each result the right one.
     assert {u["update_id"] for u in pushed} <= handled
     assert left == {}
+    days = sorted({first_day, bot_today()})  # two only across midnight
+    results: dict[int, Walk] = {}
+    for chat, person in people.items():
+        stop_at = "pay_frequency" if chat in FORGETFUL else "done"
+        results[chat] = expected_walk(stub, person, days, stop_at)
     for chat in PEOPLE:
         if chat not in FORGETFUL:
-            assert "Contribute $41,500 after-tax this year" in _seen(stub, chat), chat
+            assert_plans_paychecks(results[chat])
     # At most one call again per chat per kill, and only across a kill.
     pairs = {chat: duplicates(stub.bot_messages(chat)) for chat in PEOPLE}
     for chat, found in pairs.items():
@@ -163,7 +196,12 @@ async def test_soak_sigkill_at_random_under_faults(stub: StubServer, tmp_path: P
             assert between, (chat, first.content)
         assert len(found) <= len(kills), chat
     photos = {c: sum(1 for m in stub.bot_messages(c) if m.photo) for c in PEOPLE}
-    assert all(n <= 1 + len(kills) for n in photos.values())
+    for chat, count in photos.items():  # the result's two charts, one more at most per kill
+        result = results[chat].result if chat not in FORGETFUL else None
+        charts = (
+            0 if result is None else (result.chart is not None) + (result.plan_chart is not None)
+        )
+        assert charts <= count <= charts + len(kills), (chat, count)
     # Nothing of the forgotten stored again, not even in the files' free pages.
     assert stored_again == {chat: [] for chat in FORGETFUL}
     raw = b"".join(p.read_bytes() for p in sorted(tmp_path.glob("bot.db*")))  # noqa: ASYNC240
@@ -173,9 +211,32 @@ async def test_soak_sigkill_at_random_under_faults(stub: StubServer, tmp_path: P
         f"\nsoak: {len(kills)} SIGKILLs, {len(pushed)} inputs all handled once, "
         f"{redelivered} redeliveries skipped, {sum(len(f) for f in pairs.values())} "
         f"messages sent twice (each across a kill), "
-        f"{sum(photos.values()) - (len(PEOPLE) - len(FORGETFUL))} extra photos, "
+        f"{sum(photos.values()) - 2 * (len(PEOPLE) - len(FORGETFUL))} extra photos, "
         f"faults injected {faults.counts}, {len(stub.requests)} Bot API calls"
     )
+
+
+def expected_walk(stub: StubServer, person: Person, days: list[dt.date], stop_at: str) -> Walk:
+    """The dialog's conversation for the person's table on one of ``days``: the person was
+    asked its questions, in its order, sent its events, and shown every line of it."""
+    chat_id = person.chat_id
+    shown = shown_lines(stub, chat_id)
+    problems: list[object] = []
+    for day in days:
+        expected = walk(person.answers, day, stop_at=stop_at)
+        lines = [] if stop_at != "done" else expected.lines()  # the forgetful: erased
+        problems = [
+            problem
+            for problem in (
+                person.asked != expected.asked and ("asked", person.asked, expected.asked),
+                person.sent[1:] != expected.events and ("sent", person.sent, expected.events),
+                [line for line in lines if line not in shown],
+            )
+            if problem
+        ]
+        if not problems:
+            return expected
+    raise AssertionError((chat_id, problems))
 
 
 def _outbox_empty(db: Path) -> bool:
