@@ -12,7 +12,7 @@ import pytest
 
 from bot.memory import MemoryPlanBook
 from bot.sqlite_store import Store
-from dialogs.plans import PlanBook, PlanProfile, new_code
+from dialogs.plans import PlanProfile, new_code
 from dialogs.session import MatchFormula, PlanAnswers
 
 
@@ -28,8 +28,11 @@ def profile(owner_id: int | None, name: str = "Acme 401(k)") -> PlanProfile:
     )  # fmt: skip
 
 
+Book = MemoryPlanBook | Store  # both books, with the writes the dialog's effects make
+
+
 @pytest.fixture(params=["sqlite", "memory"])
-def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlanBook]:
+def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Book]:
     if request.param == "memory":
         yield MemoryPlanBook()
         return
@@ -38,7 +41,7 @@ def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlanBook]:
     store.close()
 
 
-def test_round_trip_and_owner_checks(book: PlanBook) -> None:
+def test_round_trip_and_owner_checks(book: Book) -> None:
     mine = profile(7)
     book.save_plan(mine)
     assert book.get_plan(mine.code) == mine
@@ -50,7 +53,7 @@ def test_round_trip_and_owner_checks(book: PlanBook) -> None:
     assert not book.delete_plan(mine.code, 7)  # already gone
 
 
-def test_an_edit_keeps_the_count(book: PlanBook) -> None:
+def test_an_edit_keeps_the_count(book: Book) -> None:
     mine = profile(7)
     book.save_plan(mine)
     book.count_start(mine.code)
@@ -63,7 +66,7 @@ def test_an_edit_keeps_the_count(book: PlanBook) -> None:
     assert again.name == "Acme 401(k) Plan"
 
 
-def test_plans_of_lists_only_the_owners(book: PlanBook) -> None:
+def test_plans_of_lists_only_the_owners(book: Book) -> None:
     b, a = profile(7, "beta plan"), profile(7, "Alpha plan")
     book.save_plan(b)
     book.save_plan(a)

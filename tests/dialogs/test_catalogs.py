@@ -50,9 +50,12 @@ def _plural_calls() -> list[tuple[str, str]]:
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "plural"
                 and len(node.args) >= 2
-                and all(isinstance(a, ast.Constant) for a in node.args[:2])
             ):
-                calls.append((node.args[0].value, node.args[1].value))
+                singular, plural = node.args[:2]
+                if isinstance(singular, ast.Constant) and isinstance(plural, ast.Constant):
+                    assert isinstance(singular.value, str), ast.unparse(node)
+                    assert isinstance(plural.value, str), ast.unparse(node)
+                    calls.append((singular.value, plural.value))
     return calls
 
 

@@ -1220,7 +1220,7 @@ class StubServer:
         """
         self._message_listeners.append(listener)
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:  # noqa: ASYNC109
         """Wait until ``predicate()`` is truthy; return it.
 
         Re-checked after every change to the stub's state, and every ``RECHECK_SECONDS``

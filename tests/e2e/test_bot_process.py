@@ -8,7 +8,7 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -35,10 +35,16 @@ TIMEZONE = DEFAULT_TIMEZONE  # the bot's calendar here, set explicitly (a .env c
 
 @asynccontextmanager
 async def bot_process(
-    stub: StubServer, db: Path, *, token: str | None = None, umask: int | None = None, **extra: str
+    stub: StubServer,
+    db: Path,
+    *,
+    token: str | None = None,
+    umask: int | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
-    env.update(
+    """`python -m bot` against the stub, with `env` (more settings) over the test's own."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MEGAROTH_"))}
+    environ.update(
         TELEGRAM_BOT_TOKEN=token or stub.token,
         TELEGRAM_BASE_URL=stub.base_url,
         MEGAROTH_DB=str(db),
@@ -46,11 +52,11 @@ async def bot_process(
         MEGAROTH_TIMEZONE=TIMEZONE,
         PYTHONFAULTHANDLER="1",
     )
-    env.update(extra)
+    environ.update(env or {})
     log = db.with_suffix(".log")
     with log.open("ab") as sink:  # a file, not a pipe: an unread pipe would block the bot
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=sink, stderr=sink,
+            sys.executable, "-m", "bot", cwd=ROOT, env=environ, stdout=sink, stderr=sink,
             preexec_fn=None if umask is None else (lambda: os.umask(umask)),
         )  # fmt: skip
     process.log = log  # type: ignore[attr-defined]
@@ -389,9 +395,11 @@ async def test_fifty_people_at_once_get_their_own_answers(
             asked = {chat: _question_id(stub, chat) for chat in people}
             for chat in people:
                 stub.push_callback(chat, asked[chat], data)
-            await stub.wait_for(
-                lambda a=asked: all(_question_id(stub, c) > a[c] for c in people), 30
-            )
+
+            def all_moved_on(asked: dict[int, int] = asked) -> bool:
+                return all(_question_id(stub, c) > asked[c] for c in people)
+
+            await stub.wait_for(all_moved_on, 30)
         for chat in people:
             stub.push_text(chat, str(ages[chat]))
         await stub.wait_for(

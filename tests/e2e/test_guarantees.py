@@ -122,7 +122,7 @@ async def test_the_heartbeat_counts_only_polls_that_parse(
     stub.method_latency["getUpdates"] = 0.3
     rule = stub.fail_while("getUpdates", lambda: garbled, garble=True)
     settings = {"MEGAROTH_HEARTBEAT_FILE": str(beat), "MEGAROTH_HEARTBEAT_INTERVAL": "0.1"}
-    async with bot_process(stub, tmp_path / "bot.db", **settings, **FAST) as process:
+    async with bot_process(stub, tmp_path / "bot.db", env={**settings, **FAST}) as process:
         await stub.wait_for(lambda: rule.hits >= 5, timeout=20)  # >= 1.5 s of answers
         assert not beat.exists()  # a 200 that does not parse is not a poll
         garbled = False
@@ -138,7 +138,7 @@ async def test_the_heartbeat_counts_only_polls_that_parse(
 async def test_a_reply_gets_through_however_long_telegram_fails(
     stub: StubServer, tmp_path: Path
 ) -> None:
-    async with bot_process(stub, tmp_path / "bot.db", **FAST) as process:
+    async with bot_process(stub, tmp_path / "bot.db", env=FAST) as process:
         stub.fail_next("sendMessage", 429, retry_after=1, times=2)
         stub.fail_next("sendMessage", 502, times=6)
         stub.fail_next("sendMessage", drop=True, times=4)
@@ -255,7 +255,7 @@ async def test_redelivered_inputs_after_forget_are_not_stored_again(
     plans = tmp_path / "plans.toml"
     plans.write_text(EXAMPLE_PLANS)
     code = "Zt0n6bq1d9QmV3xW"
-    async with bot_process(stub, db, MEGAROTH_PLANS_FILE=str(plans)) as process:
+    async with bot_process(stub, db, env={"MEGAROTH_PLANS_FILE": str(plans)}) as process:
         link = stub.push_command(1701, "start", code, language_code="en")
         await stub.wait_for(lambda: "Which tax year" in seen(stub, 1701), timeout=20)
         question = last_question(stub, 1701)
@@ -289,7 +289,7 @@ async def test_switching_links_counts_a_person_once_per_profile(
     second = re.sub(r"\[plans\.acme\]", "[plans.beta]", example.split("[plans.acme]", 1)[1])
     second = "[plans.beta]" + second.replace("Zt0n6bq1d9QmV3xW", "Beta0000beta0000")
     plans.write_text(example + "\n" + second.replace("Acme 401(k)", "Beta 401(k)"))
-    async with bot_process(stub, db, MEGAROTH_PLANS_FILE=str(plans)) as process:
+    async with bot_process(stub, db, env={"MEGAROTH_PLANS_FILE": str(plans)}) as process:
         last = None
         for code in ["Zt0n6bq1d9QmV3xW", "Beta0000beta0000"] * 2:
             before = newest_id(stub, 1801)
@@ -344,7 +344,7 @@ async def test_a_start_up_backlog_drains_while_newcomers_are_served(
     backlog = range(2001, 2011)
     failing = True
     rules = [stub.fail_while("sendMessage", lambda: failing, 502, chat_id=c) for c in backlog]
-    async with bot_process(stub, db, **FAST) as process:
+    async with bot_process(stub, db, env=FAST) as process:
         for chat in backlog:
             stub.push_command(chat, "start", language_code="en")
         await stub.wait_for(lambda: all(r.hits for r in rules), timeout=20)
@@ -357,7 +357,7 @@ async def test_a_start_up_backlog_drains_while_newcomers_are_served(
         stub.fail_while(
             "sendMessage", lambda: not newcomer_served, 429, chat_id=chat, retry_after=1
         )
-    async with bot_process(stub, db, **FAST) as process:
+    async with bot_process(stub, db, env=FAST) as process:
         await started(stub, 2099)
         newcomer_served = True
         await stub.wait_for(

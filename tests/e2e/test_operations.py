@@ -32,7 +32,7 @@ async def test_logs_heartbeat_metrics_and_stats(stub: StubServer, tmp_path: Path
         "MEGAROTH_HEARTBEAT_INTERVAL": "0.2",
     }
     cli_env = {"PATH": "/usr/bin:/bin", "MEGAROTH_DB": str(db), **settings}
-    async with bot_process(stub, db, **settings) as process:
+    async with bot_process(stub, db, env=settings) as process:
         # An update ends the first long poll at once: polled, then the next beat.
         stub.push_command(4242, "start", language_code="en")
         await stub.wait_for(lambda: beat.exists(), timeout=30)

@@ -104,7 +104,7 @@ async def set_up_plan(stub: StubServer) -> str:
     stub.push_text(HR, "benefits@acme.example")
     await stub.wait_for(lambda: len(stub.calls("sendPhoto")) > photos, timeout=20)
     photo = stub.calls("sendPhoto")[-1]
-    png = photo.files["photo"].data  # type: ignore[attr-defined]
+    png = photo.files["photo"].data
     link = decode_qr(png)
     assert link.startswith(f"https://t.me/{BOT_USERNAME}?start=")
     assert link in seen(stub, HR)  # the same link as text
@@ -172,9 +172,11 @@ async def test_a_plan_link_from_setup_to_advice(stub: StubServer, tmp_path: Path
             stub.push_callback(
                 STRANGER, message.message_id, f"v1:plan:{action}:{code}", check=False
             )  # a crafted client: Telegram does not vouch for callback data
-            await stub.wait_for(
-                lambda n=answered: len(stub.calls("answerCallbackQuery")) > n, timeout=20
-            )
+
+            def answered_again(before: int = answered) -> bool:
+                return len(stub.calls("answerCallbackQuery")) > before
+
+            await stub.wait_for(answered_again, timeout=20)
             assert "isn't yours to change" in str(stub.calls("answerCallbackQuery")[-1].params)
         assert starts(db, code) == 1
 
@@ -215,14 +217,20 @@ async def test_forged_and_malformed_start_payloads(stub: StubServer, tmp_path: P
         for index, payload in enumerate(payloads):
             chat = 700 + index
             stub.push_command(chat, "start", payload, language_code="en")
-            await stub.wait_for(lambda c=chat: "accept after-tax contributions?" in seen(stub, c))
+
+            def asked_first_question(c: int = chat) -> bool:
+                return "accept after-tax contributions?" in seen(stub, c)
+
+            await stub.wait_for(asked_first_question)
             assert "That plan link doesn't work" in seen(stub, chat)
         await stop_cleanly(process)
         assert "Traceback" not in process.log.read_text()
 
 
 async def test_the_allow_list_keeps_others_out(stub: StubServer, tmp_path: Path) -> None:
-    async with bot_process(stub, tmp_path / "bot.db", MEGAROTH_ADMIN_IDS=f"[{HR}]") as process:
+    async with bot_process(
+        stub, tmp_path / "bot.db", env={"MEGAROTH_ADMIN_IDS": f"[{HR}]"}
+    ) as process:
         stub.push_command(STRANGER, "newplan", language_code="en")
         await stub.wait_for(lambda: "limited to people" in seen(stub, STRANGER), timeout=20)
         await set_up_plan(stub)  # the allowed person can
@@ -231,7 +239,9 @@ async def test_the_allow_list_keeps_others_out(stub: StubServer, tmp_path: Path)
 
 async def test_curated_profiles_are_marked_verified(stub: StubServer, tmp_path: Path) -> None:
     plans = EXAMPLE_PLANS
-    async with bot_process(stub, tmp_path / "bot.db", MEGAROTH_PLANS_FILE=str(plans)) as process:
+    async with bot_process(
+        stub, tmp_path / "bot.db", env={"MEGAROTH_PLANS_FILE": str(plans)}
+    ) as process:
         stub.push_command(EMPLOYEE, "start", "Zt0n6bq1d9QmV3xW", language_code="en")
         await stub.wait_for(lambda: "Which tax year" in seen(stub, EMPLOYEE), timeout=20)
         assert (

@@ -140,7 +140,7 @@ async def test_soak_sigkill_at_random_under_faults(stub: StubServer, tmp_path: P
     redelivered = 0
     try:
         for _ in range(KILLS):
-            async with bot_process(stub, db, **SETTINGS) as process:
+            async with bot_process(stub, db, env=SETTINGS) as process:
                 await asyncio.sleep(rng.uniform(0.5, 2.0))  # a random moment, not a wait
                 process.kill()
                 await process.wait()
@@ -151,7 +151,7 @@ async def test_soak_sigkill_at_random_under_faults(stub: StubServer, tmp_path: P
                 stub.push_update(update, force=True)
                 redelivered += 1
         faults.on = False
-        async with bot_process(stub, db, **SETTINGS) as process:
+        async with bot_process(stub, db, env=SETTINGS) as process:
             async with asyncio.timeout(90):
                 await asyncio.gather(*walkers)
             for chat in FORGETFUL:  # their inputs again, after the /forget
@@ -241,7 +241,8 @@ def expected_walk(stub: StubServer, person: Person, days: list[dt.date], stop_at
 
 def _outbox_empty(db: Path) -> bool:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT COUNT(*) FROM work_items").fetchone() == (0,)
+        row: tuple[int] = conn.execute("SELECT COUNT(*) FROM work_items").fetchone()
+    return row == (0,)
 
 
 def _chat_of(update: dict[str, Any]) -> int | None:

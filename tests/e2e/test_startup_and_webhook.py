@@ -81,7 +81,7 @@ async def test_start_up_rides_out_a_bot_api_that_is_down_then_failing(
     stub: StubServer, tmp_path: Path
 ) -> None:
     await stub.go_down()  # not even listening
-    async with bot_process(stub, tmp_path / "bot.db", **FAST) as process:
+    async with bot_process(stub, tmp_path / "bot.db", env=FAST) as process:
 
         def retried() -> bool:
             return process.returncode is not None or logged(process).count("getMe failed") >= 3
