@@ -18,7 +18,8 @@ a limit and never withholds more than a paycheck pays:
   leaves of a target is caught up on the last paycheck, again rounded down, so even the
   catch-up never overshoots. Matches are priced rounded up to the cent, the most a
   paycheck could be credited. Deferral % + after-tax % never pass 100% of a paycheck
-  (taxes come out of the same check: the dialog says so).
+  (taxes come out of the same check: the dialog says so), nor do the cents payroll
+  withholds for them, each rounded on its own (`beside`).
 
 Pay is taken as level across the year (no bonus paychecks). The percents apply to the
 whole paycheck; a plan that stops withholding once the year's pay reaches the 401(a)(17)
@@ -110,6 +111,23 @@ def dollars(percent: Decimal, pay: Decimal) -> Decimal:
     return (pay * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def beside(deferral: Decimal, cap: Decimal, step: Decimal, pays: tuple[Decimal, ...]) -> Decimal:
+    """The most after-tax percent a paycheck takes beside `deferral` percent: at most
+    `cap` and what the deferral leaves of 100%, rounded down to the step, and fitting in
+    the cents of each paycheck in `pays`.
+
+    Payroll rounds each withholding half up on its own, so two percents that make 100%
+    can take a cent more than the paycheck when both land on half a cent: 98.5% + 1.5%
+    of 1,125.00 = 1,108.125 + 16.875 -> 1,108.13 + 16.88 = 1,125.01. Only then (two half
+    cents, the percents summing to exactly 100%) do they overdraw it, and a step less of
+    after-tax money leaves room for the cent.
+    """
+    percent = floor_step(min(cap, HUNDRED - deferral), step)
+    while percent > ZERO and any(dollars(deferral, p) + dollars(percent, p) > p for p in pays):
+        percent -= step
+    return percent
+
+
 def elect(
     budget: Decimal,
     pay: Decimal,
@@ -165,6 +183,15 @@ class PayContext:
     @property
     def pay_to_come(self) -> Decimal:
         return self.pay * self.left
+
+    @property
+    def pays(self) -> tuple[Decimal, ...]:
+        """Every paycheck a payroll paying the year's pay evenly to the cent can pay: the
+        year's pay / paychecks a year rounded down and up (`pay` is one of them)."""
+        share = self.compensation / self.per_year
+        least = share.quantize(CENT, rounding=ROUND_FLOOR)
+        most = share.quantize(CENT, rounding=ROUND_CEILING)
+        return (least,) if least == most else (least, most)
 
     def methods(self) -> tuple[bool | None, ...]:
         """The ways a paycheck's match may count pay above 401(a)(17) (None: no matter)."""
@@ -436,10 +463,11 @@ def paid_payroll_figures(
         limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
     )
     cap = HUNDRED if cap_percent is None else min(HUNDRED, cap_percent)
-    top, top_last = (
-        floor_step(min(cap, HUNDRED - d_pct), step),
-        floor_step(min(cap, HUNDRED - d_last), step),
-    )
+    # What each paycheck leaves beside the deferrals, in percent and in its cents.
+    pays = ctx.pays
+    free, free_last = beside(d_pct, HUNDRED, step, pays), beside(d_last, HUNDRED, step, pays)
+    capped = floor_step(cap, step)
+    top, top_last = min(capped, free), min(capped, free_last)
     carry = dollars(top, pay) * (left - 1) + dollars(top_last, pay)
     fills = raise_fills_415c(match_limits, compensation, tiers, raising, headroom, pay_left)
     limits_left = [parts.by_415c, parts.by_pay]
@@ -494,8 +522,7 @@ def paid_payroll_figures(
             max(ZERO, parts.by_pay),
             carry,
             # what the paychecks would carry without the cap, and without the deferrals
-            dollars(floor_step(HUNDRED - d_pct, step), pay) * (left - 1)
-            + dollars(floor_step(HUNDRED - d_last, step), pay),
+            dollars(free, pay) * (left - 1) + dollars(free_last, pay),
             dollars(floor_step(cap, step), pay) * left,
             reachable,
         ),

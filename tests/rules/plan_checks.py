@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from rules import PaycheckPlan, Situation
 
 CENT = Decimal("0.01")
+
+
+def cents(percent: Decimal, pay: Decimal) -> Decimal:
+    """What payroll withholds for `percent` of `pay`: to the cent, half up."""
+    return (pay * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def paychecks_paid(s: Situation) -> set[Decimal]:
+    """The paychecks a payroll paying the year's pay evenly to the cent pays."""
+    assert s.compensation is not None
+    assert s.paychecks_per_year is not None
+    share = s.compensation / s.paychecks_per_year
+    return {share.quantize(CENT, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING)}
 
 
 def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
@@ -24,6 +37,11 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
             assert pct is None or (0 <= pct <= 100 and pct % step == 0), pct
         if d is not None and a is not None:
             assert d + a <= 100, f"{d}% + {a}% is more than the paycheck"
+            # In the cents payroll withholds for each (half up), on any paycheck an even
+            # split of the year's pay to the cent pays (`pay` is one of them).
+            for paid in paychecks_paid(s):
+                money = cents(d, paid) + cents(a, paid)
+                assert money <= paid, f"{d}% + {a}% of {paid} = {money}"
         if a is not None and cap is not None:
             assert a <= cap, f"{a}% passes the plan's {cap}% cap"
     # (kind, what the limits allow, what the paychecks reach of it)
