@@ -14,12 +14,14 @@ a limit and never withholds more than a paycheck pays:
   advised deferrals), the plan's cap (its percent of each paycheck and its yearly
   dollars), and what the paychecks carry once the deferrals are out;
 - each percent is rounded DOWN to the plan's election step, and checked, times the
-  paychecks left, both exactly and in the cents payroll withholds (half up); what that
-  leaves of a target is caught up on the last paycheck, again rounded down, so even the
-  catch-up never overshoots. Matches are priced rounded up to the cent, the most a
-  paycheck could be credited. Deferral % + after-tax % never pass 100% of a paycheck
-  (taxes come out of the same check: the dialog says so), nor do the cents payroll
-  withholds for them, each rounded on its own (`beside`).
+  paychecks left, both exactly (of the exact pay per paycheck, the year's pay /
+  paychecks a year unrounded: the limits are in terms of the year's pay) and in the
+  cents payroll withholds (half up); what that leaves of a target is caught up on the
+  last paycheck, again rounded down, so even the catch-up never overshoots. Matches
+  are priced rounded up to the cent, the most a paycheck could be credited. Deferral %
+  + after-tax % never pass 100% of a paycheck (taxes come out of the same check: the
+  dialog says so), nor do the cents payroll withholds for them, each rounded on its
+  own (`beside`).
 
 Pay is taken as level across the year (no bonus paychecks). The percents apply to the
 whole paycheck; a plan that stops withholding once the year's pay reaches the 401(a)(17)
@@ -130,26 +132,46 @@ def beside(deferral: Decimal, cap: Decimal, step: Decimal, pays: tuple[Decimal, 
 
 def elect(
     budget: Decimal,
-    pay: Decimal,
+    most: Decimal,
     count: int,
     top: Decimal,
     step: Decimal,
-    limit: Decimal | None = None,
+    limit: Decimal,
+    year: tuple[Decimal, int],
+    used: Decimal = ZERO,
+    carry: tuple[Decimal, Decimal] | None = None,
 ) -> Decimal:
     """The largest step multiple, at most `top`, that fits on `count` paychecks.
 
-    Fits: the cents payroll withholds (`dollars`) times `count` stay within `budget`,
-    and the exact percent of the pay times `count` within `limit` (the limits
-    themselves: 415(c), 402(g), the plan's cap; default `budget`).
+    Fits both ways a limit is read:
+    - in the cents payroll withholds: `dollars` of the paycheck `most`, times `count`,
+      within `budget`;
+    - exactly, as the share of the year's pay the limits are in terms of: the percent
+      of the exact pay per paycheck (`year` = (the year's pay, paychecks a year),
+      unrounded), on `count` paychecks after `used` (percents x paychecks already
+      elected), within `limit`. The rounded pay would make 15% of every paycheck of
+      205,000 (7,884.62) pass a cap of 15% of 205,000, which it exactly meets.
+
+    `carry` = (a paycheck as the plan shows it, what the paychecks carry in its cents):
+    the percent's dollars of that paycheck, times `count`, also stay within the carry (a
+    percent too large for the last paycheck's room is not the same on every paycheck).
     """
-    if budget <= ZERO or pay <= ZERO or count <= 0:
+    if budget <= ZERO or most <= ZERO or count <= 0:
         return ZERO
-    bound = budget if limit is None else limit
+    pay, per_year = year
+    bound = limit * per_year * HUNDRED  # the exact check, with no division to round
     # One step above the exact quotient may still fit in cents (rounding half down).
-    guess = floor_step(budget * HUNDRED / (pay * count), step) + step
-    percent = min(guess, floor_step(top, step))
+    guess = floor_step(budget * HUNDRED / (most * count), step)
+    if carry is not None:
+        shown, carried = carry
+        if carried <= ZERO:
+            return ZERO
+        guess = min(guess, floor_step(carried * HUNDRED / (shown * count), step))
+    percent = min(guess + step, floor_step(top, step))
     while percent > ZERO and (
-        dollars(percent, pay) * count > budget or pay * percent / HUNDRED * count > bound
+        dollars(percent, most) * count > budget
+        or (used + percent * count) * pay > bound
+        or (carry is not None and dollars(percent, carry[0]) * count > carry[1])
     ):
         percent -= step
     return max(ZERO, percent)
@@ -183,6 +205,11 @@ class PayContext:
     @property
     def pay_to_come(self) -> Decimal:
         return self.pay * self.left
+
+    @property
+    def year(self) -> tuple[Decimal, int]:
+        """(the year's pay, paychecks a year): the exact pay per paycheck, undivided."""
+        return self.compensation, self.per_year
 
     @property
     def pays(self) -> tuple[Decimal, ...]:
@@ -449,10 +476,15 @@ def paid_payroll_figures(
     by_402g = limits.elective_deferral + p.catch_up - p.other_deferrals
     target = max(ZERO, min(advised, by_402g, by_415c) - p.so_far)
     reach = min(target, ctx.pay_to_come)
-    d_pct = elect(reach, pay, left, HUNDRED, step, target)
+    # The elections are checked in the cents of the paycheck as the plan shows it, and
+    # exactly as a share of the year's pay (`elect`).
+    pays, year = ctx.pays, ctx.year
+    most = pay
+    d_pct = elect(target, most, left, HUNDRED, step, target, year)
     d_per = dollars(d_pct, pay)
-    d_exact = pay * d_pct / HUNDRED * (left - 1)
-    d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step, target - d_exact)
+    d_used = d_pct * (left - 1)
+    d_last = elect(target - dollars(d_pct, most) * (left - 1), most, 1, HUNDRED, step,
+                   target, year, d_used)  # fmt: skip
     deferrals = (d_per, dollars(d_last, pay))
     _, advised_match, _ = match_range(
         ctx, match_limits, tiers, advised, p.so_far, deferrals, want_rest=False
@@ -464,7 +496,6 @@ def paid_payroll_figures(
     )
     cap = HUNDRED if cap_percent is None else min(HUNDRED, cap_percent)
     # What each paycheck leaves beside the deferrals, in percent and in its cents.
-    pays = ctx.pays
     free, free_last = beside(d_pct, HUNDRED, step, pays), beside(d_last, HUNDRED, step, pays)
     capped = floor_step(cap, step)
     top, top_last = min(capped, free), min(capped, free_last)
@@ -476,10 +507,14 @@ def paid_payroll_figures(
     limit = ZERO if fills else max(ZERO, min(limits_left))  # what the limits allow
     reachable = min(limit, carry)
     room_415 = ZERO if fills else max(ZERO, parts.by_415c)
-    a_pct = elect(reachable, pay, left, top if left > 1 else top_last, step, limit)
+    # The pay each paycheck carries is in the percents (top, top_last): only the limits
+    # are dollars to fit.
+    top_even = top if left > 1 else top_last
+    a_pct = elect(limit, most, left, top_even, step, limit, year, carry=(pay, carry))
     a_per = dollars(a_pct, pay)
-    a_exact = pay * a_pct / HUNDRED * (left - 1)
-    a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step, limit - a_exact)
+    a_used = a_pct * (left - 1)
+    a_last = elect(limit - dollars(a_pct, most) * (left - 1), most, 1, top_last, step,
+                   limit, year, a_used)  # fmt: skip
     a_to_come = a_per * (left - 1) + dollars(a_last, pay)
 
     high, low = excess_415c_range(

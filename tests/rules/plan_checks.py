@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from rules import PaycheckPlan, Situation
 
@@ -20,6 +21,14 @@ def paychecks_paid(s: Situation) -> set[Decimal]:
     assert s.paychecks_per_year is not None
     share = s.compensation / s.paychecks_per_year
     return {share.quantize(CENT, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING)}
+
+
+def share(s: Situation, percent_paychecks: Decimal) -> Fraction:
+    """Exactly: percents x paychecks of the exact pay per paycheck (the year's pay /
+    paychecks a year, unrounded), the terms the year's limits are in."""
+    assert s.compensation is not None
+    assert s.paychecks_per_year is not None
+    return Fraction(s.compensation) * Fraction(percent_paychecks) / (s.paychecks_per_year * 100)
 
 
 def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
@@ -66,8 +75,10 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
         to_come = getattr(plan, f"{kind}_to_come")
         if allowed is None or reach is None or pct is None or per is None or left_over is None:
             continue
-        exact = pct * pay / 100 * left
-        assert exact <= allowed, f"{kind}: {pct}% x {pay} x {left} > {allowed}"
+        # Exactly, as a share of the year's pay; and in the cents payroll withholds.
+        assert share(s, pct * left) <= allowed, f"{kind}: {pct}% x {left} > {allowed}"
+        most = pay  # the paycheck as the plan shows it
+        assert cents(pct, most) * left <= allowed, f"{kind}: {pct}% of {most} x {left}"
         assert per * left <= reach, f"{kind}: {per} x {left} > {reach}"
         assert per * left + left_over == reach, kind
         assert left_over >= 0, kind
@@ -79,7 +90,8 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
         assert to_come == per * (left - 1) + (last * pay / 100).quantize(
             CENT, rounding=ROUND_HALF_UP
         )
-        assert pay * last / 100 + pay * pct / 100 * (left - 1) <= allowed, kind
+        assert share(s, pct * (left - 1) + last) <= allowed, kind
+        assert cents(pct, most) * (left - 1) + cents(last, most) <= allowed, kind
     if s.plan.after_tax_contributions is not True:
         assert plan.binding is None
         zero = s.plan.after_tax_contributions is False

@@ -21,7 +21,7 @@ from rules import (
 from rules.contributions import counted_deferrals, deferrals_within_415c, match_on_deferrals
 from rules.conversions import backdoor_taxable
 from rules.roth_ira import roth_ira_limit
-from tests.rules.plan_checks import check_plan_invariants
+from tests.rules.plan_checks import cents, check_plan_invariants, share
 
 money = st.decimals(min_value=0, max_value=1_000_000, places=2, allow_nan=False)
 small_money = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False)
@@ -299,15 +299,20 @@ def elections_within_limits(s: Situation, a: Assessment) -> None:
     limits = a.limits
     pay, left, ppc = s.compensation, plan.paychecks_left, plan.pay_per_paycheck
     assert pay is not None
+    most = ppc  # the paycheck as the plan shows it
     if a.deferral_headroom is None or s.elective_deferrals is None:
         return
     advised = s.elective_deferrals + a.deferral_headroom
     so_far = s.deferrals_so_far
     d, d_last = plan.deferral_percent, plan.last_deferral_percent
     if d is not None and d_last is not None and so_far is not None:
-        d_money = ppc * d / 100 * (left - 1) + ppc * d_last / 100
-        assert ppc * d / 100 * left <= advised - so_far
-        assert d_money <= advised - so_far, "deferrals past the year's target"
+        for money in (
+            share(s, d * left),
+            share(s, d * (left - 1) + d_last),
+            cents(d, most) * left,
+            cents(d, most) * (left - 1) + cents(d_last, most),
+        ):
+            assert money <= advised - so_far, "deferrals past the year's target"
     a_pct, a_last = plan.after_tax_percent, plan.last_after_tax_percent
     if a_pct is None or a_last is None or s.after_tax_contributed is None:
         return
@@ -322,7 +327,10 @@ def elections_within_limits(s: Situation, a: Assessment) -> None:
         - match
         - s.after_tax_contributed
     )
-    for money in (ppc * a_pct / 100 * left, ppc * a_pct / 100 * (left - 1) + ppc * a_last / 100):
+    # Exactly, as a share of the year's pay, and in the cents payroll withholds.
+    exact = (share(s, a_pct * left), share(s, a_pct * (left - 1) + a_last))
+    withheld = (cents(a_pct, most) * left, cents(a_pct, most) * (left - 1) + cents(a_last, most))
+    for money in (*exact, *withheld):
         assert money <= max(Decimal(0), room_415), "past the 415(c) room"
         assert money <= max(Decimal(0), pay - advised - s.after_tax_contributed), "past pay"
         cap = s.plan.after_tax_cap_percent
@@ -369,7 +377,8 @@ def test_the_checks_catch_elections_rounded_up(monkeypatch: pytest.MonkeyPatch) 
         count: int,
         top: Decimal,
         step: Decimal,
-        limit: Decimal | None = None,
+        *_: object,
+        **__: object,
     ) -> Decimal:
         if budget <= 0 or pay <= 0:
             return Decimal(0)
