@@ -11,13 +11,15 @@ a limit and never withholds more than a paycheck pays:
 - deferrals come first (the order of operations): the year's advised deferrals less
   those made so far, spread evenly over the paychecks left;
 - then after-tax money, up to the least of the 415(c) room (the match priced at the
-  advised deferrals), the plan's cap (its percent of each paycheck and its yearly
-  dollars), and what the paychecks carry once the deferrals are out;
+  advised deferrals), the plan's cap (its percent of each paycheck, and for the year
+  that percent of the year's pay, never less than what it withholds from every
+  paycheck: `yearly_cap`), and what the paychecks carry once the deferrals are out;
 - each percent is rounded DOWN to the plan's election step, and checked, times the
   paychecks left, both exactly (of the exact pay per paycheck, the year's pay /
   paychecks a year unrounded: the limits are in terms of the year's pay) and in the
-  cents payroll withholds (half up); what that leaves of a target is caught up on the
-  last paycheck, again rounded down, so even the catch-up never overshoots. Matches
+  cents payroll withholds (half up) from the largest paycheck a payroll splitting the
+  year's pay evenly to the cent pays (`elect`); what that leaves of a target is caught
+  up on the last paycheck, again rounded down, so even the catch-up never overshoots. Matches
   are priced rounded up to the cent, the most a paycheck could be credited. Deferral %
   + after-tax % never pass 100% of a paycheck (taxes come out of the same check: the
   dialog says so), nor do the cents payroll withholds for them, each rounded on its
@@ -46,6 +48,7 @@ from rules.contributions import (
     excess_deferrals,
     match_in_bands,
     match_on_deferrals,
+    plan_compensation,
     raise_fills_415c,
 )
 from rules.figures import Limits
@@ -144,8 +147,15 @@ def elect(
     """The largest step multiple, at most `top`, that fits on `count` paychecks.
 
     Fits both ways a limit is read:
-    - in the cents payroll withholds: `dollars` of the paycheck `most`, times `count`,
-      within `budget`;
+    - in the cents payroll withholds: `dollars` of the largest paycheck an even split of
+      the year's pay to the cent pays (`most`, the year's pay / paychecks a year rounded
+      UP), times `count`, within `budget`. The pay rounded half up can be a cent short
+      of some paychecks such a payroll pays (150,000 / 26 = 5,769.2307 -> 5,769.23,
+      while 2 paychecks of 5,769.24 and 24 of 5,769.23 make the 150,000), and 28% of
+      5,769.24 withholds 1,615.39, a cent more than of 5,769.23: so the cents are of
+      the pay rounded up, which no paycheck passes, and neither does its withholding
+      (half up is monotone). A payroll paying the rounded pay on every paycheck pays
+      one of the two, so it is covered too;
     - exactly, as the share of the year's pay the limits are in terms of: the percent
       of the exact pay per paycheck (`year` = (the year's pay, paychecks a year),
       unrounded), on `count` paychecks after `used` (percents x paychecks already
@@ -260,6 +270,30 @@ class PayContext:
             if full + 1 < self.left:
                 runs.append((self.left - full - 1, ZERO))
         return tuple(runs)
+
+
+def yearly_cap(limits: Limits, ctx: PayContext, cap_percent: Decimal, most: Decimal) -> Decimal:
+    """The plan's after-tax cap read for the year: `cap_percent` of the year's pay the
+    plan counts (401(a)(17)), exactly (not rounded down to the cent), and never less than
+    what that percent of every paycheck of the year withholds, of the largest paycheck
+    (`most`).
+
+    The cap is a percent of each paycheck: payroll rounds each paycheck's cap% on its
+    own, half up, and whatever that comes to is within the cap. 15% of 200,000 paid
+    biweekly is 15% of 7,692.31 = 1,153.8465 -> 1,153.85 a paycheck, 30,000.10 a year:
+    over 30,000 by the rounding alone, yet no more than 15% of any paycheck. Read as
+    30,000 the yearly cap would refuse 15% (14% elected, 1,923 less), and would refuse
+    it again to someone who has elected 15% since January (so far 10 x 1,153.85 =
+    11,538.50, more than 15% of 10 paychecks' exact pay, 11,538.46). The reading still
+    binds what the percents don't: after-tax money so far beyond the cap's share of the
+    paychecks paid, and pay above 401(a)(17), where the cap counts only the limit (the
+    exact reading alone: the percent of the whole paycheck would pass it).
+    """
+    plan_pay = plan_compensation(limits, ctx.compensation)
+    yearly = plan_pay * cap_percent / HUNDRED
+    if plan_pay == ctx.compensation:
+        yearly = max(yearly, dollars(cap_percent, most) * ctx.per_year)
+    return yearly
 
 
 def pay_per_paycheck(compensation: Decimal, per_year: int) -> Decimal:
@@ -476,10 +510,11 @@ def paid_payroll_figures(
     by_402g = limits.elective_deferral + p.catch_up - p.other_deferrals
     target = max(ZERO, min(advised, by_402g, by_415c) - p.so_far)
     reach = min(target, ctx.pay_to_come)
-    # The elections are checked in the cents of the paycheck as the plan shows it, and
-    # exactly as a share of the year's pay (`elect`).
+    # The elections are checked in the cents of the largest paycheck and exactly as a
+    # share of the year's pay (`elect`); their dollars are said on the paycheck as the
+    # plan shows it (`pay`, at most that one).
     pays, year = ctx.pays, ctx.year
-    most = pay
+    most = pays[-1]
     d_pct = elect(target, most, left, HUNDRED, step, target, year)
     d_per = dollars(d_pct, pay)
     d_used = d_pct * (left - 1)
@@ -492,8 +527,11 @@ def paid_payroll_figures(
 
     # Then after-tax money: the least of 415(c), the plan's cap and what the checks carry.
     parts = after_tax_room_parts(
-        limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
+        limits, compensation, advised, p.employer + advised_match, p.after_tax, None
     )
+    by_cap = None
+    if cap_percent is not None:
+        by_cap = yearly_cap(limits, ctx, cap_percent, most) - p.after_tax
     cap = HUNDRED if cap_percent is None else min(HUNDRED, cap_percent)
     # What each paycheck leaves beside the deferrals, in percent and in its cents.
     free, free_last = beside(d_pct, HUNDRED, step, pays), beside(d_last, HUNDRED, step, pays)
@@ -502,8 +540,8 @@ def paid_payroll_figures(
     carry = dollars(top, pay) * (left - 1) + dollars(top_last, pay)
     fills = raise_fills_415c(match_limits, compensation, tiers, raising, headroom, pay_left)
     limits_left = [parts.by_415c, parts.by_pay]
-    if parts.by_plan_cap is not None:
-        limits_left.append(parts.by_plan_cap)
+    if by_cap is not None:
+        limits_left.append(by_cap)
     limit = ZERO if fills else max(ZERO, min(limits_left))  # what the limits allow
     reachable = min(limit, carry)
     room_415 = ZERO if fills else max(ZERO, parts.by_415c)
@@ -553,7 +591,7 @@ def paid_payroll_figures(
         if reachable >= room_415
         else _binding(
             room_415,
-            None if parts.by_plan_cap is None else max(ZERO, parts.by_plan_cap),
+            None if by_cap is None else max(ZERO, by_cap),
             max(ZERO, parts.by_pay),
             carry,
             # what the paychecks would carry without the cap, and without the deferrals
@@ -579,7 +617,9 @@ class PaycheckPlan:
     """The elections to make on the paychecks left this year (`Assessment.paycheck_plan`).
 
     Percents are of each paycheck's pay and multiples of `step`; dollars are what payroll
-    withholds for them (to the cent, half up); matches are rounded up to the cent. A
+    withholds for them from `pay_per_paycheck` (to the cent, half up: a paycheck a cent
+    larger may withhold a cent more, and the limits are checked on it); matches are
+    rounded up to the cent. A
     figure is None when an unknown answer could change it (never a guessed 0).
     Following the plan means: elect `deferral_percent` and `after_tax_percent` now, then
     `last_deferral_percent` and `last_after_tax_percent` (both together) for the last

@@ -6,6 +6,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from rules import PaycheckPlan, Situation
+from rules.figures import Limits
 
 CENT = Decimal("0.01")
 
@@ -29,6 +30,22 @@ def share(s: Situation, percent_paychecks: Decimal) -> Fraction:
     assert s.compensation is not None
     assert s.paychecks_per_year is not None
     return Fraction(s.compensation) * Fraction(percent_paychecks) / (s.paychecks_per_year * 100)
+
+
+def yearly_cap(s: Situation, limits: Limits) -> Decimal:
+    """The plan's after-tax cap for the year: its percent of the pay it counts (up to
+    401(a)(17)), and, on pay within that limit, never less than what the percent of
+    every paycheck of the year withholds (of the largest): payroll's rounding of the
+    cap's percent on each paycheck is within the cap (`rules.paychecks.yearly_cap`)."""
+    cap, pay = s.plan.after_tax_cap_percent, s.compensation
+    assert cap is not None
+    assert pay is not None
+    assert s.paychecks_per_year is not None
+    plan_pay = min(pay, limits.compensation)
+    yearly = plan_pay * cap / 100
+    if plan_pay == pay:
+        yearly = max(yearly, cents(cap, max(paychecks_paid(s))) * s.paychecks_per_year)
+    return yearly
 
 
 def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
@@ -75,9 +92,10 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
         to_come = getattr(plan, f"{kind}_to_come")
         if allowed is None or reach is None or pct is None or per is None or left_over is None:
             continue
-        # Exactly, as a share of the year's pay; and in the cents payroll withholds.
+        # Exactly, as a share of the year's pay; and in the cents of the largest paycheck
+        # (what payroll withholds, however it splits the year's pay to the cent).
         assert share(s, pct * left) <= allowed, f"{kind}: {pct}% x {left} > {allowed}"
-        most = pay  # the paycheck as the plan shows it
+        most = max(paychecks_paid(s))
         assert cents(pct, most) * left <= allowed, f"{kind}: {pct}% of {most} x {left}"
         assert per * left <= reach, f"{kind}: {per} x {left} > {reach}"
         assert per * left + left_over == reach, kind
