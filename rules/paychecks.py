@@ -11,14 +11,19 @@ a limit and never withholds more than a paycheck pays:
 - deferrals come first (the order of operations): the year's advised deferrals less
   those made so far, spread evenly over the paychecks left;
 - then after-tax money, up to the least of the 415(c) room (the match priced at the
-  advised deferrals), the plan's cap (its percent of each paycheck and its yearly
-  dollars), and what the paychecks carry once the deferrals are out;
+  advised deferrals), the plan's cap (its percent of each paycheck, and for the year
+  that percent of the year's pay, never less than what it withholds from every
+  paycheck: `yearly_cap`), and what the paychecks carry once the deferrals are out;
 - each percent is rounded DOWN to the plan's election step, and checked, times the
-  paychecks left, both exactly and in the cents payroll withholds (half up); what that
-  leaves of a target is caught up on the last paycheck, again rounded down, so even the
-  catch-up never overshoots. Matches are priced rounded up to the cent, the most a
-  paycheck could be credited. Deferral % + after-tax % never pass 100% of a paycheck
-  (taxes come out of the same check: the dialog says so).
+  paychecks left, both exactly (of the exact pay per paycheck, the year's pay /
+  paychecks a year unrounded: the limits are in terms of the year's pay) and in the
+  cents payroll withholds (half up) from the largest paycheck a payroll splitting the
+  year's pay evenly to the cent pays (`elect`); what that leaves of a target is caught
+  up on the last paycheck, again rounded down, so even the catch-up never overshoots. Matches
+  are priced rounded up to the cent, the most a paycheck could be credited. Deferral %
+  + after-tax % never pass 100% of a paycheck (taxes come out of the same check: the
+  dialog says so), nor do the cents payroll withholds for them, each rounded on its
+  own (`beside`).
 
 Pay is taken as level across the year (no bonus paychecks). The percents apply to the
 whole paycheck; a plan that stops withholding once the year's pay reaches the 401(a)(17)
@@ -43,6 +48,7 @@ from rules.contributions import (
     excess_deferrals,
     match_in_bands,
     match_on_deferrals,
+    plan_compensation,
     raise_fills_415c,
 )
 from rules.figures import Limits
@@ -110,28 +116,72 @@ def dollars(percent: Decimal, pay: Decimal) -> Decimal:
     return (pay * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def beside(deferral: Decimal, cap: Decimal, step: Decimal, pays: tuple[Decimal, ...]) -> Decimal:
+    """The most after-tax percent a paycheck takes beside `deferral` percent: at most
+    `cap` and what the deferral leaves of 100%, rounded down to the step, and fitting in
+    the cents of each paycheck in `pays`.
+
+    Payroll rounds each withholding half up on its own, so two percents that make 100%
+    can take a cent more than the paycheck when both land on half a cent: 98.5% + 1.5%
+    of 1,125.00 = 1,108.125 + 16.875 -> 1,108.13 + 16.88 = 1,125.01. Only then (two half
+    cents, the percents summing to exactly 100%) do they overdraw it, and a step less of
+    after-tax money leaves room for the cent.
+    """
+    percent = floor_step(min(cap, HUNDRED - deferral), step)
+    while percent > ZERO and any(dollars(deferral, p) + dollars(percent, p) > p for p in pays):
+        percent -= step
+    return percent
+
+
 def elect(
     budget: Decimal,
-    pay: Decimal,
+    most: Decimal,
     count: int,
     top: Decimal,
     step: Decimal,
-    limit: Decimal | None = None,
+    limit: Decimal,
+    year: tuple[Decimal, int],
+    used: Decimal = ZERO,
+    carry: tuple[Decimal, Decimal] | None = None,
 ) -> Decimal:
     """The largest step multiple, at most `top`, that fits on `count` paychecks.
 
-    Fits: the cents payroll withholds (`dollars`) times `count` stay within `budget`,
-    and the exact percent of the pay times `count` within `limit` (the limits
-    themselves: 415(c), 402(g), the plan's cap; default `budget`).
+    Fits both ways a limit is read:
+    - in the cents payroll withholds: `dollars` of the largest paycheck an even split of
+      the year's pay to the cent pays (`most`, the year's pay / paychecks a year rounded
+      UP), times `count`, within `budget`. The pay rounded half up can be a cent short
+      of some paychecks such a payroll pays (150,000 / 26 = 5,769.2307 -> 5,769.23,
+      while 2 paychecks of 5,769.24 and 24 of 5,769.23 make the 150,000), and 28% of
+      5,769.24 withholds 1,615.39, a cent more than of 5,769.23: so the cents are of
+      the pay rounded up, which no paycheck passes, and neither does its withholding
+      (half up is monotone). A payroll paying the rounded pay on every paycheck pays
+      one of the two, so it is covered too;
+    - exactly, as the share of the year's pay the limits are in terms of: the percent
+      of the exact pay per paycheck (`year` = (the year's pay, paychecks a year),
+      unrounded), on `count` paychecks after `used` (percents x paychecks already
+      elected), within `limit`. The rounded pay would make 15% of every paycheck of
+      205,000 (7,884.62) pass a cap of 15% of 205,000, which it exactly meets.
+
+    `carry` = (a paycheck as the plan shows it, what the paychecks carry in its cents):
+    the percent's dollars of that paycheck, times `count`, also stay within the carry (a
+    percent too large for the last paycheck's room is not the same on every paycheck).
     """
-    if budget <= ZERO or pay <= ZERO or count <= 0:
+    if budget <= ZERO or most <= ZERO or count <= 0:
         return ZERO
-    bound = budget if limit is None else limit
+    pay, per_year = year
+    bound = limit * per_year * HUNDRED  # the exact check, with no division to round
     # One step above the exact quotient may still fit in cents (rounding half down).
-    guess = floor_step(budget * HUNDRED / (pay * count), step) + step
-    percent = min(guess, floor_step(top, step))
+    guess = floor_step(budget * HUNDRED / (most * count), step)
+    if carry is not None:
+        shown, carried = carry
+        if carried <= ZERO:
+            return ZERO
+        guess = min(guess, floor_step(carried * HUNDRED / (shown * count), step))
+    percent = min(guess + step, floor_step(top, step))
     while percent > ZERO and (
-        dollars(percent, pay) * count > budget or pay * percent / HUNDRED * count > bound
+        dollars(percent, most) * count > budget
+        or (used + percent * count) * pay > bound
+        or (carry is not None and dollars(percent, carry[0]) * count > carry[1])
     ):
         percent -= step
     return max(ZERO, percent)
@@ -165,6 +215,20 @@ class PayContext:
     @property
     def pay_to_come(self) -> Decimal:
         return self.pay * self.left
+
+    @property
+    def year(self) -> tuple[Decimal, int]:
+        """(the year's pay, paychecks a year): the exact pay per paycheck, undivided."""
+        return self.compensation, self.per_year
+
+    @property
+    def pays(self) -> tuple[Decimal, ...]:
+        """Every paycheck a payroll paying the year's pay evenly to the cent can pay: the
+        year's pay / paychecks a year rounded down and up (`pay` is one of them)."""
+        share = self.compensation / self.per_year
+        least = share.quantize(CENT, rounding=ROUND_FLOOR)
+        most = share.quantize(CENT, rounding=ROUND_CEILING)
+        return (least,) if least == most else (least, most)
 
     def methods(self) -> tuple[bool | None, ...]:
         """The ways a paycheck's match may count pay above 401(a)(17) (None: no matter)."""
@@ -206,6 +270,30 @@ class PayContext:
             if full + 1 < self.left:
                 runs.append((self.left - full - 1, ZERO))
         return tuple(runs)
+
+
+def yearly_cap(limits: Limits, ctx: PayContext, cap_percent: Decimal, most: Decimal) -> Decimal:
+    """The plan's after-tax cap read for the year: `cap_percent` of the year's pay the
+    plan counts (401(a)(17)), exactly (not rounded down to the cent), and never less than
+    what that percent of every paycheck of the year withholds, of the largest paycheck
+    (`most`).
+
+    The cap is a percent of each paycheck: payroll rounds each paycheck's cap% on its
+    own, half up, and whatever that comes to is within the cap. 15% of 200,000 paid
+    biweekly is 15% of 7,692.31 = 1,153.8465 -> 1,153.85 a paycheck, 30,000.10 a year:
+    over 30,000 by the rounding alone, yet no more than 15% of any paycheck. Read as
+    30,000 the yearly cap would refuse 15% (14% elected, 1,923 less), and would refuse
+    it again to someone who has elected 15% since January (so far 10 x 1,153.85 =
+    11,538.50, more than 15% of 10 paychecks' exact pay, 11,538.46). The reading still
+    binds what the percents don't: after-tax money so far beyond the cap's share of the
+    paychecks paid, and pay above 401(a)(17), where the cap counts only the limit (the
+    exact reading alone: the percent of the whole paycheck would pass it).
+    """
+    plan_pay = plan_compensation(limits, ctx.compensation)
+    yearly = plan_pay * cap_percent / HUNDRED
+    if plan_pay == ctx.compensation:
+        yearly = max(yearly, dollars(cap_percent, most) * ctx.per_year)
+    return yearly
 
 
 def pay_per_paycheck(compensation: Decimal, per_year: int) -> Decimal:
@@ -422,10 +510,16 @@ def paid_payroll_figures(
     by_402g = limits.elective_deferral + p.catch_up - p.other_deferrals
     target = max(ZERO, min(advised, by_402g, by_415c) - p.so_far)
     reach = min(target, ctx.pay_to_come)
-    d_pct = elect(reach, pay, left, HUNDRED, step, target)
+    # The elections are checked in the cents of the largest paycheck and exactly as a
+    # share of the year's pay (`elect`); their dollars are said on the paycheck as the
+    # plan shows it (`pay`, at most that one).
+    pays, year = ctx.pays, ctx.year
+    most = pays[-1]
+    d_pct = elect(target, most, left, HUNDRED, step, target, year)
     d_per = dollars(d_pct, pay)
-    d_exact = pay * d_pct / HUNDRED * (left - 1)
-    d_last = elect(reach - d_per * (left - 1), pay, 1, HUNDRED, step, target - d_exact)
+    d_used = d_pct * (left - 1)
+    d_last = elect(target - dollars(d_pct, most) * (left - 1), most, 1, HUNDRED, step,
+                   target, year, d_used)  # fmt: skip
     deferrals = (d_per, dollars(d_last, pay))
     _, advised_match, _ = match_range(
         ctx, match_limits, tiers, advised, p.so_far, deferrals, want_rest=False
@@ -433,25 +527,32 @@ def paid_payroll_figures(
 
     # Then after-tax money: the least of 415(c), the plan's cap and what the checks carry.
     parts = after_tax_room_parts(
-        limits, compensation, advised, p.employer + advised_match, p.after_tax, cap_percent
+        limits, compensation, advised, p.employer + advised_match, p.after_tax, None
     )
+    by_cap = None
+    if cap_percent is not None:
+        by_cap = yearly_cap(limits, ctx, cap_percent, most) - p.after_tax
     cap = HUNDRED if cap_percent is None else min(HUNDRED, cap_percent)
-    top, top_last = (
-        floor_step(min(cap, HUNDRED - d_pct), step),
-        floor_step(min(cap, HUNDRED - d_last), step),
-    )
+    # What each paycheck leaves beside the deferrals, in percent and in its cents.
+    free, free_last = beside(d_pct, HUNDRED, step, pays), beside(d_last, HUNDRED, step, pays)
+    capped = floor_step(cap, step)
+    top, top_last = min(capped, free), min(capped, free_last)
     carry = dollars(top, pay) * (left - 1) + dollars(top_last, pay)
     fills = raise_fills_415c(match_limits, compensation, tiers, raising, headroom, pay_left)
     limits_left = [parts.by_415c, parts.by_pay]
-    if parts.by_plan_cap is not None:
-        limits_left.append(parts.by_plan_cap)
+    if by_cap is not None:
+        limits_left.append(by_cap)
     limit = ZERO if fills else max(ZERO, min(limits_left))  # what the limits allow
     reachable = min(limit, carry)
     room_415 = ZERO if fills else max(ZERO, parts.by_415c)
-    a_pct = elect(reachable, pay, left, top if left > 1 else top_last, step, limit)
+    # The pay each paycheck carries is in the percents (top, top_last): only the limits
+    # are dollars to fit.
+    top_even = top if left > 1 else top_last
+    a_pct = elect(limit, most, left, top_even, step, limit, year, carry=(pay, carry))
     a_per = dollars(a_pct, pay)
-    a_exact = pay * a_pct / HUNDRED * (left - 1)
-    a_last = elect(reachable - a_per * (left - 1), pay, 1, top_last, step, limit - a_exact)
+    a_used = a_pct * (left - 1)
+    a_last = elect(limit - dollars(a_pct, most) * (left - 1), most, 1, top_last, step,
+                   limit, year, a_used)  # fmt: skip
     a_to_come = a_per * (left - 1) + dollars(a_last, pay)
 
     high, low = excess_415c_range(
@@ -490,12 +591,11 @@ def paid_payroll_figures(
         if reachable >= room_415
         else _binding(
             room_415,
-            None if parts.by_plan_cap is None else max(ZERO, parts.by_plan_cap),
+            None if by_cap is None else max(ZERO, by_cap),
             max(ZERO, parts.by_pay),
             carry,
             # what the paychecks would carry without the cap, and without the deferrals
-            dollars(floor_step(HUNDRED - d_pct, step), pay) * (left - 1)
-            + dollars(floor_step(HUNDRED - d_last, step), pay),
+            dollars(free, pay) * (left - 1) + dollars(free_last, pay),
             dollars(floor_step(cap, step), pay) * left,
             reachable,
         ),
@@ -517,7 +617,9 @@ class PaycheckPlan:
     """The elections to make on the paychecks left this year (`Assessment.paycheck_plan`).
 
     Percents are of each paycheck's pay and multiples of `step`; dollars are what payroll
-    withholds for them (to the cent, half up); matches are rounded up to the cent. A
+    withholds for them from `pay_per_paycheck` (to the cent, half up: a paycheck a cent
+    larger may withhold a cent more, and the limits are checked on it); matches are
+    rounded up to the cent. A
     figure is None when an unknown answer could change it (never a guessed 0).
     Following the plan means: elect `deferral_percent` and `after_tax_percent` now, then
     `last_deferral_percent` and `last_after_tax_percent` (both together) for the last

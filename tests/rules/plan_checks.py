@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from rules import PaycheckPlan, Situation
+from rules.figures import Limits
 
 CENT = Decimal("0.01")
+
+
+def cents(percent: Decimal, pay: Decimal) -> Decimal:
+    """What payroll withholds for `percent` of `pay`: to the cent, half up."""
+    return (pay * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def paychecks_paid(s: Situation) -> set[Decimal]:
+    """The paychecks a payroll paying the year's pay evenly to the cent pays."""
+    assert s.compensation is not None
+    assert s.paychecks_per_year is not None
+    share = s.compensation / s.paychecks_per_year
+    return {share.quantize(CENT, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING)}
+
+
+def share(s: Situation, percent_paychecks: Decimal) -> Fraction:
+    """Exactly: percents x paychecks of the exact pay per paycheck (the year's pay /
+    paychecks a year, unrounded), the terms the year's limits are in."""
+    assert s.compensation is not None
+    assert s.paychecks_per_year is not None
+    return Fraction(s.compensation) * Fraction(percent_paychecks) / (s.paychecks_per_year * 100)
+
+
+def yearly_cap(s: Situation, limits: Limits) -> Decimal:
+    """The plan's after-tax cap for the year: its percent of the pay it counts (up to
+    401(a)(17)), and, on pay within that limit, never less than what the percent of
+    every paycheck of the year withholds (of the largest): payroll's rounding of the
+    cap's percent on each paycheck is within the cap (`rules.paychecks.yearly_cap`)."""
+    cap, pay = s.plan.after_tax_cap_percent, s.compensation
+    assert cap is not None
+    assert pay is not None
+    assert s.paychecks_per_year is not None
+    plan_pay = min(pay, limits.compensation)
+    yearly = plan_pay * cap / 100
+    if plan_pay == pay:
+        yearly = max(yearly, cents(cap, max(paychecks_paid(s))) * s.paychecks_per_year)
+    return yearly
 
 
 def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
@@ -24,6 +63,11 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
             assert pct is None or (0 <= pct <= 100 and pct % step == 0), pct
         if d is not None and a is not None:
             assert d + a <= 100, f"{d}% + {a}% is more than the paycheck"
+            # In the cents payroll withholds for each (half up), on any paycheck an even
+            # split of the year's pay to the cent pays (`pay` is one of them).
+            for paid in paychecks_paid(s):
+                money = cents(d, paid) + cents(a, paid)
+                assert money <= paid, f"{d}% + {a}% of {paid} = {money}"
         if a is not None and cap is not None:
             assert a <= cap, f"{a}% passes the plan's {cap}% cap"
     # (kind, what the limits allow, what the paychecks reach of it)
@@ -48,8 +92,11 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
         to_come = getattr(plan, f"{kind}_to_come")
         if allowed is None or reach is None or pct is None or per is None or left_over is None:
             continue
-        exact = pct * pay / 100 * left
-        assert exact <= allowed, f"{kind}: {pct}% x {pay} x {left} > {allowed}"
+        # Exactly, as a share of the year's pay; and in the cents of the largest paycheck
+        # (what payroll withholds, however it splits the year's pay to the cent).
+        assert share(s, pct * left) <= allowed, f"{kind}: {pct}% x {left} > {allowed}"
+        most = max(paychecks_paid(s))
+        assert cents(pct, most) * left <= allowed, f"{kind}: {pct}% of {most} x {left}"
         assert per * left <= reach, f"{kind}: {per} x {left} > {reach}"
         assert per * left + left_over == reach, kind
         assert left_over >= 0, kind
@@ -61,7 +108,8 @@ def check_plan_invariants(s: Situation, plan: PaycheckPlan) -> None:
         assert to_come == per * (left - 1) + (last * pay / 100).quantize(
             CENT, rounding=ROUND_HALF_UP
         )
-        assert pay * last / 100 + pay * pct / 100 * (left - 1) <= allowed, kind
+        assert share(s, pct * (left - 1) + last) <= allowed, kind
+        assert cents(pct, most) * (left - 1) + cents(last, most) <= allowed, kind
     if s.plan.after_tax_contributions is not True:
         assert plan.binding is None
         zero = s.plan.after_tax_contributions is False

@@ -37,6 +37,7 @@ from rules.contributions import (
     counted_deferrals,
     match_on_deferrals,
 )
+from tests.rules.plan_checks import yearly_cap
 
 ZERO = Decimal(0)
 A = ActionCode
@@ -393,11 +394,14 @@ def test_following_the_paycheck_plan_breaks_no_limit(s: Situation) -> None:
     # No paycheck overdrawn, no cap passed, the schedule adds up.
     assert plan.schedule is not None or s.compensation_limit_prorated is None
     for check in plan.schedule or ():
-        assert check.deferral + check.after_tax <= plan.pay_per_paycheck + Decimal("0.01")
+        assert check.deferral + check.after_tax <= plan.pay_per_paycheck, check
     cap = s.plan.after_tax_cap_percent
     if cap is not None:
-        assert plan.after_tax_percent is None or plan.after_tax_percent <= cap
-        assert at <= after_tax_cap(limits, pay, cap) or A.excess_contribution in first.codes
+        for percent in (plan.after_tax_percent, plan.last_after_tax_percent):
+            assert percent is None or percent <= cap
+        # The year's cap in the cents payroll withholds for its percent of each paycheck
+        # (a cap of 15% of 200,000 lets 26 x 15% of 7,692.31 = 30,000.10 in).
+        assert at <= yearly_cap(s, limits) or A.excess_contribution in first.codes
 
     # The year's end: nothing over 402(g) or 415(c), however the match was credited.
     assert second.paycheck_plan is None, "no paycheck left to plan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rules import (
@@ -20,8 +20,15 @@ from rules import (
 )
 from rules.contributions import counted_deferrals, deferrals_within_415c, match_on_deferrals
 from rules.conversions import backdoor_taxable
+from rules.paychecks import floor_step
 from rules.roth_ira import roth_ira_limit
-from tests.rules.plan_checks import check_plan_invariants
+from tests.rules.plan_checks import (
+    cents,
+    check_plan_invariants,
+    paychecks_paid,
+    share,
+    yearly_cap,
+)
 
 money = st.decimals(min_value=0, max_value=1_000_000, places=2, allow_nan=False)
 small_money = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False)
@@ -299,15 +306,20 @@ def elections_within_limits(s: Situation, a: Assessment) -> None:
     limits = a.limits
     pay, left, ppc = s.compensation, plan.paychecks_left, plan.pay_per_paycheck
     assert pay is not None
+    most = max(paychecks_paid(s))
     if a.deferral_headroom is None or s.elective_deferrals is None:
         return
     advised = s.elective_deferrals + a.deferral_headroom
     so_far = s.deferrals_so_far
     d, d_last = plan.deferral_percent, plan.last_deferral_percent
     if d is not None and d_last is not None and so_far is not None:
-        d_money = ppc * d / 100 * (left - 1) + ppc * d_last / 100
-        assert ppc * d / 100 * left <= advised - so_far
-        assert d_money <= advised - so_far, "deferrals past the year's target"
+        for money in (
+            share(s, d * left),
+            share(s, d * (left - 1) + d_last),
+            cents(d, most) * left,
+            cents(d, most) * (left - 1) + cents(d_last, most),
+        ):
+            assert money <= advised - so_far, "deferrals past the year's target"
     a_pct, a_last = plan.after_tax_percent, plan.last_after_tax_percent
     if a_pct is None or a_last is None or s.after_tax_contributed is None:
         return
@@ -322,12 +334,14 @@ def elections_within_limits(s: Situation, a: Assessment) -> None:
         - match
         - s.after_tax_contributed
     )
-    for money in (ppc * a_pct / 100 * left, ppc * a_pct / 100 * (left - 1) + ppc * a_last / 100):
+    # Exactly, as a share of the year's pay, and in the cents of the largest paycheck.
+    exact = (share(s, a_pct * left), share(s, a_pct * (left - 1) + a_last))
+    withheld = (cents(a_pct, most) * left, cents(a_pct, most) * (left - 1) + cents(a_last, most))
+    for money in (*exact, *withheld):
         assert money <= max(Decimal(0), room_415), "past the 415(c) room"
         assert money <= max(Decimal(0), pay - advised - s.after_tax_contributed), "past pay"
-        cap = s.plan.after_tax_cap_percent
-        if cap is not None:
-            yearly = min(pay, limits.compensation) * cap / 100 - s.after_tax_contributed
+        if s.plan.after_tax_cap_percent is not None:
+            yearly = yearly_cap(s, limits) - s.after_tax_contributed
             assert money <= max(Decimal(0), yearly), "past the plan's yearly cap"
     if d is not None and d_last is not None:
         assert (d + a_pct) * ppc / 100 * left <= plan.pay_to_come
@@ -369,7 +383,8 @@ def test_the_checks_catch_elections_rounded_up(monkeypatch: pytest.MonkeyPatch) 
         count: int,
         top: Decimal,
         step: Decimal,
-        limit: Decimal | None = None,
+        *_: object,
+        **__: object,
     ) -> Decimal:
         if budget <= 0 or pay <= 0:
             return Decimal(0)
@@ -441,3 +456,133 @@ def test_counted_pay_in_runs_is_counted_pay_paycheck_by_paycheck(
         counted = sum(ctx.counted_rest(method), Decimal(0)) + ctx.counted_past(method)
         if method is not None:  # above the limit: the year counts the limit, at most
             assert counted <= Decimal(360000) + Decimal("0.01") * per_year
+
+
+# --- Percents that meet the year's limits exactly -----------------------------------
+# A limit that is k% of the year's pay is met by k% of every paycheck: the elections are
+# checked as shares of the exact pay per paycheck (the year's pay / paychecks a year),
+# and in the cents payroll withholds. Of the pay rounded to the cent, 15% of the 26
+# paychecks of 205,000 (7,884.62) came to 30,750.018, "over" a cap of 15% of 205,000,
+# and 14% was elected; a 415(c) room or a 402(g) target of k% of the pay lost a step the
+# same way.
+
+PERCENTS = st.sampled_from([Decimal(5), Decimal(10), Decimal("12.5"), Decimal(15), Decimal(20)])
+STEPS = st.sampled_from([None, Decimal("0.5"), Decimal("0.1")])
+
+
+def _open_year(pay: Decimal, per_year: int, left: int, **answers: object) -> Situation:
+    """2026, age 35, the paychecks known, no match formula, after-tax allowed."""
+    given_: dict[str, object] = {
+        "tax_year": 2026,
+        "age": 35,
+        "compensation": pay,
+        "elective_deferrals": Decimal(24500),
+        "deferrals_so_far": Decimal(0),
+        "roth_deferrals": Decimal(0),
+        "other_employer_deferrals": Decimal(0),
+        "employer_contributions": Decimal(0),
+        "after_tax_contributed": Decimal(0),
+        "paychecks_per_year": per_year,
+        "remaining_paychecks": left,
+        "plan": PlanFeatures(after_tax_contributions=True, in_plan_roth_conversion=True),
+    }
+    return Situation.model_validate({**given_, **answers})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=100_000, max_value=300_000, places=2),
+    st.sampled_from([12, 24, 26, 27, 52, 53]),
+    st.data(),
+    PERCENTS,
+    STEPS,
+)
+def test_a_cap_of_k_percent_of_pay_is_reached_by_electing_k_percent(
+    pay: Decimal, per_year: int, data: st.DataObject, cap: Decimal, step: Decimal | None
+) -> None:
+    """A cap that is a percent of each paycheck is never passed by electing that percent:
+    with nothing after-tax in yet, or with that percent of every paycheck paid so far."""
+    left = data.draw(st.integers(min_value=1, max_value=per_year))
+    paid = per_year - left
+    probe = _open_year(pay, per_year, left)
+    withheld = cents(cap, data.draw(st.sampled_from(sorted(paychecks_paid(probe)))))
+    s = _open_year(
+        pay,
+        per_year,
+        left,
+        deferrals_so_far=(Decimal(24500) * paid / per_year).quantize(Decimal("0.01")),
+        after_tax_contributed=withheld * paid,
+        election_step_percent=step,
+        plan=PlanFeatures(
+            after_tax_contributions=True, in_plan_roth_conversion=True, after_tax_cap_percent=cap
+        ),
+    )
+    most = max(paychecks_paid(s))
+    assume(cents(cap, most) * per_year <= 72_000 - 24_500)  # 415(c) does not bind
+    plan = assess(s).paycheck_plan
+    assert plan is not None
+    elections_within_limits(s, assess(s))
+    assert plan.deferral_percent is not None
+    assert plan.last_deferral_percent is not None
+    assume(plan.last_deferral_percent + cap <= 100)  # the deferrals leave the cap's room
+    elected = floor_step(cap, plan.step)
+    assert plan.after_tax_percent == elected, (plan.after_tax_percent, cap)
+    assert plan.last_after_tax_percent == elected
+    assert plan.binding == "plan_cap"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=60_000, max_value=300_000, places=2),
+    st.sampled_from([12, 24, 26, 27, 52, 53]),
+    PERCENTS,
+    STEPS,
+)
+def test_a_415c_room_of_k_percent_of_pay_is_reached_by_electing_k_percent(
+    pay: Decimal, per_year: int, k: Decimal, step: Decimal | None
+) -> None:
+    """Employer money leaving a 415(c) room of exactly k% of the year's pay: k% of every
+    paycheck is elected whenever payroll's cents for it fit the room (when they don't,
+    k% would really put in more than 415(c) allows)."""
+    room = pay * k / 100
+    employer = min(Decimal(72000), pay) - 24_500 - room
+    assume(employer >= 0)
+    s = _open_year(pay, per_year, per_year, employer_contributions=employer,
+                   election_step_percent=step)  # fmt: skip
+    a = assess(s)
+    plan = a.paycheck_plan
+    assert plan is not None
+    elections_within_limits(s, a)
+    assert plan.deferral_percent is not None
+    assert plan.last_deferral_percent is not None
+    assume(plan.last_deferral_percent + k <= 100)
+    elected = floor_step(k, plan.step)
+    fits = cents(elected, max(paychecks_paid(s))) * per_year <= room
+    assert (plan.after_tax_percent == elected) is fits, (plan.after_tax_percent, k, fits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=60_000, max_value=300_000, places=2),
+    st.sampled_from([12, 24, 26, 27, 52, 53]),
+    st.sampled_from([Decimal(5), Decimal(8), Decimal("9.5"), Decimal(10), Decimal("12.5")]),
+    STEPS,
+)
+def test_a_402g_target_of_k_percent_of_pay_is_reached_by_deferring_k_percent(
+    pay: Decimal, per_year: int, k: Decimal, step: Decimal | None
+) -> None:
+    """Other employers' deferrals leaving 402(g) room of exactly k% of the year's pay: k%
+    of every paycheck is deferred whenever payroll's cents for it fit."""
+    target = pay * k / 100
+    assume(target <= 24_500)
+    other = 24_500 - target
+    s = _open_year(pay, per_year, per_year, elective_deferrals=Decimal(0),
+                   other_employer_deferrals=other, election_step_percent=step)  # fmt: skip
+    a = assess(s)
+    plan = a.paycheck_plan
+    assert plan is not None
+    elections_within_limits(s, a)
+    assert plan.deferral_target == target
+    elected = floor_step(k, plan.step)
+    fits = cents(elected, max(paychecks_paid(s))) * per_year <= target
+    assert (plan.deferral_percent == elected) is fits, (plan.deferral_percent, k, fits)
