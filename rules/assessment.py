@@ -83,8 +83,12 @@ def payroll_spans(
     ml = limits if match_limits is None else match_limits
     ctx = None if s.paychecks_per_year is None else pay_context(s, ml, closed)
     catch_ups = possible_catch_ups(limits, s.age)
-    certain_402g = excess_deferrals_span(s, limits)  # refunded first: not in 415(c)
-    refundable = ZERO if certain_402g is None else certain_402g.low
+
+    def refundable(answer: c.Payroll) -> Decimal:
+        """402(g): the excess deferrals of this answer, refunded first: not in 415(c)."""
+        whole = answer.deferrals + answer.other_deferrals
+        return c.excess_deferrals(limits.elective_deferral + answer.catch_up, whole)
+
     plan = per_check = None
     if ctx is None:
         no_true_up, matched, figures_of = (
@@ -96,13 +100,22 @@ def payroll_spans(
         for answer in payroll_answers(s, catch_ups):
             figures.append(
                 figures_of(
-                    limits, pay, tiers, cap, answer, closed, ml, no_true_up, matched, refundable
+                    limits,
+                    pay,
+                    tiers,
+                    cap,
+                    answer,
+                    closed,
+                    ml,
+                    no_true_up,
+                    matched,
+                    refundable(answer),
                 )
             )
     else:
         so_far_unknown = s.deferrals_so_far is None and ctx.paid > 0
         pairs = [
-            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx, refundable)
+            paid_payroll_figures(limits, ml, pay, tiers, cap, answer, ctx, refundable(answer))
             for answer in payroll_answers(s, catch_ups, so_far_unknown)
         ]
         figures = [figure for figure, _ in pairs]

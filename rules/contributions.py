@@ -300,8 +300,8 @@ def payroll_figures(
     `no_true_up` credits it paycheck by paycheck: once payroll is closed the year's match
     is `match_so_far`; while it is open, with the paychecks unknown, it lies between what
     is credited so far (0 when not known) and the formula. The room is priced at the top
-    of that range, an excess counts as certain only at the bottom. `refundable`: the
-    402(g) excess certain whatever the unknowns (`excess_415c_range`).
+    of that range, an excess counts as certain only at the bottom. `refundable`: this
+    answer's 402(g) excess, refunded first (`excess_415c_range`).
     """
     p = payroll
     ml = limits if match_limits is None else match_limits
