@@ -150,7 +150,7 @@ def test_situation_is_frozen() -> None:
 )
 def test_bad_input_is_refused_naming_the_field(field: str, value: object) -> None:
     with pytest.raises(ValidationError) as info:
-        Situation(**{"tax_year": 2026, field: value})  # type: ignore[arg-type]
+        Situation(**{"tax_year": 2026, field: value})
     assert field in {str(e["loc"][0]) for e in info.value.errors()}
 
 

@@ -89,7 +89,7 @@ def test_the_hce_look_back_on_a_floor() -> None:
 )
 def test_bad_floors_are_refused(update: dict[str, int], field: str | None) -> None:
     with pytest.raises(ValidationError) as info:
-        Situation(**update)  # type: ignore[arg-type]
+        Situation(**update)
     where = {str(e["loc"][0]) if e["loc"] else None for e in info.value.errors()}
     assert field in where or (field is None and "floor_of" in str(info.value))
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -56,7 +57,7 @@ def test_loader_accepts_every_file() -> None:
     assert set(parameters()) == {p.stem for p in FILES}
 
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "description": "x",
     "metadata": {
         "unit": "currency-USD",
@@ -71,7 +72,7 @@ GOOD = {
 }
 
 
-def _mutated(path: tuple[object, ...], value: object) -> dict[str, object]:
+def _mutated(path: tuple[object, ...], value: object) -> dict[str, Any]:
     import copy
 
     data = copy.deepcopy(GOOD)
@@ -117,10 +118,10 @@ def test_loader_rejects_malformed_parameters(
 )
 def test_deadlines_fall_in_the_year_after(value: object, message: str) -> None:
     data = _mutated(("metadata", "unit"), "date")
-    for year, entry in data["values"].items():  # type: ignore[union-attr]
-        entry["value"] = dt.date(year.year + 1, 4, 15)  # type: ignore[index, union-attr]
+    for year, entry in data["values"].items():
+        entry["value"] = dt.date(year.year + 1, 4, 15)
     parse_parameter("ok", data)
-    data["values"][dt.date(2026, 1, 1)]["value"] = value  # type: ignore[index]
+    data["values"][dt.date(2026, 1, 1)]["value"] = value
     with pytest.raises(ParameterError, match=re.escape(message)):
         parse_parameter("broken", data)
 
@@ -186,7 +187,7 @@ def test_adding_a_year_is_a_data_change_only(
 
 # Pinned against the IRS notices (RULES.md §1): Notice 2022-55 (2023), 2023-75 (2024),
 # 2024-80 (2025), 2025-67 (2026).
-PINNED = {
+PINNED: dict[int, dict[str, int | None]] = {
     2023: dict(elective_deferral=22500, catch_up_50=7500, catch_up_60_63=None,
                annual_additions=66000, compensation=330000, hce_compensation=150000,
                ira=6500, ira_catch_up=1000, roth_catch_up_wage_threshold=None),
