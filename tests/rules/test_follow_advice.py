@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import fields, replace
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -35,16 +35,26 @@ from rules.contributions import (
     after_tax_cap,
     catch_up_limit,
     counted_deferrals,
+    match_in_bands,
     match_on_deferrals,
 )
-from tests.rules.plan_checks import yearly_cap
+from tests.rules.plan_checks import CENT, yearly_cap
+from tests.rules.plan_checks import cents as withheld
 
 ZERO = Decimal(0)
 A = ActionCode
 
 years = st.sampled_from(supported_years())
-dollars = lambda top: st.decimals(min_value=0, max_value=top, places=0)  # noqa: E731
-cents = lambda top: st.decimals(min_value=0, max_value=top, places=2)  # noqa: E731
+
+
+def dollars(top: int) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=0, max_value=top, places=0)
+
+
+def cents(top: int) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=0, max_value=top, places=2)
+
+
 TIERS = st.sampled_from(
     [
         None,
@@ -348,28 +358,91 @@ def paid_situations(draw: st.DrawFn) -> Situation:
     )
 
 
-def follow_plan(s: Situation, a: Assessment) -> Situation:
+def follow_plan(
+    s: Situation, a: Assessment, paid: tuple[Decimal, Decimal, Decimal] | None = None
+) -> Situation:
     """The Situation at the year's end once the paycheck plan (and every other step) is done:
     the elections made on every paycheck left, with the last paycheck's catch-up; the
-    match each paycheck credited recorded where there is no true-up."""
+    match each paycheck credited recorded where there is no true-up. `paid`: (deferrals,
+    after-tax money, match) the paychecks left really put in, when not the plan's."""
     plan = a.paycheck_plan
     assert plan is not None
     others = [x for x in a.actions if x.code not in (A.max_elective_deferrals,
                                                      A.contribute_after_tax)]  # fmt: skip
     v: dict[str, Any] = follow(s, replace(a, actions=others)).model_dump()
     assert plan.deferral_to_come is not None, "a complete answer fixes the deferrals"
-    deferred = (v["deferrals_so_far"] or ZERO) + plan.deferral_to_come  # after corrections
+    assert plan.after_tax_to_come is not None or not s.plan.after_tax_contributions
+    to_come = (plan.deferral_to_come, plan.after_tax_to_come, plan.match_to_come)
+    deferral_to_come, after_tax_to_come, match_to_come = to_come if paid is None else paid
+    deferred = (v["deferrals_so_far"] or ZERO) + deferral_to_come  # after corrections
     v["elective_deferrals"] = v["deferrals_so_far"] = deferred
     v["roth_deferrals"] = min(v["roth_deferrals"], deferred)
     if s.plan.after_tax_contributions:
-        assert plan.after_tax_to_come is not None
-        v["after_tax_contributed"] += plan.after_tax_to_come  # converted as it comes in
+        v["after_tax_contributed"] += after_tax_to_come  # converted as it comes in
     if s.match_true_up is False and s.match_tiers is not None:
-        assert plan.match_to_come is not None
-        known = v["match_so_far"] is not None  # as a correction may have left it
-        v["match_so_far"] = v["match_so_far"] + plan.match_to_come if known else None
+        assert match_to_come is not None
+        matched = v["match_so_far"]  # as a correction may have left it
+        if matched is None and s.remaining_paychecks == s.paychecks_per_year:
+            matched = ZERO  # no paycheck paid yet: none matched
+        v["match_so_far"] = None if matched is None else matched + match_to_come
     v["remaining_paychecks"] = 0
     return Situation.model_validate(v)
+
+
+def paychecks_to_come(s: Situation, larger_last: bool) -> list[Decimal]:
+    """The paychecks left as a payroll paying the year's pay evenly to the cent pays them:
+    the year's pay / paychecks a year rounded down, and as many a cent more as make up
+    the year, those among the paychecks left (the most they can be), last or first."""
+    assert s.compensation is not None
+    assert s.paychecks_per_year is not None
+    assert s.remaining_paychecks is not None
+    year = int(s.compensation * 100)
+    low, extra = divmod(year, s.paychecks_per_year)  # in cents
+    larger = min(extra, s.remaining_paychecks)
+    pays = [Decimal(low) / 100] * (s.remaining_paychecks - larger)
+    more = [Decimal(low + 1) / 100] * larger
+    return pays + more if larger_last else more + pays
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(paid_situations(), st.booleans())
+def test_a_payroll_splitting_the_pay_to_the_cent_breaks_no_limit(
+    s: Situation, larger_last: bool
+) -> None:
+    """The plan's percents withheld from paychecks a cent apart (the year's pay split
+    evenly to the cent, the larger paychecks among those left), each paycheck's match
+    credited rounded up: no paycheck overdrawn, nothing over 402(g), 415(c) or the
+    plan's cap at the year's end."""
+    assert s.compensation is not None
+    limits = limits_for(s.tax_year)
+    assume(s.compensation <= limits.compensation)  # each paycheck counts in full
+    first = assess(s)
+    plan = first.paycheck_plan
+    if first.year_closed or A.excess_contribution in first.codes:
+        return
+    assert plan is not None
+    assert plan.deferral_percent is not None
+    assert plan.last_deferral_percent is not None
+    after_tax = s.plan.after_tax_contributions
+    a_pct, a_last = plan.after_tax_percent or ZERO, plan.last_after_tax_percent or ZERO
+    pays = paychecks_to_come(s, larger_last)
+    d_sum = a_sum = m_sum = ZERO
+    for i, pay in enumerate(pays):
+        last = i == len(pays) - 1
+        d = withheld(plan.last_deferral_percent if last else plan.deferral_percent, pay)
+        at = withheld(a_last if last else a_pct, pay) if after_tax else ZERO
+        assert d + at <= pay, (pay, d, at)
+        d_sum, a_sum = d_sum + d, a_sum + at
+        if s.match_tiers:
+            m_sum += match_in_bands(pay, d, s.match_tiers).quantize(CENT, rounding=ROUND_CEILING)
+    after = follow_plan(s, first, (d_sum, a_sum, m_sum))
+    second = assess(after)
+    assert second.excess_deferrals == ZERO, (d_sum, plan)
+    assert second.excess_annual_additions == ZERO, (d_sum, a_sum, m_sum, plan)
+    assert not any(x.code is A.excess_contribution for x in second.actions)
+    if s.plan.after_tax_cap_percent is not None:
+        assert after.after_tax_contributed is not None
+        assert after.after_tax_contributed <= yearly_cap(s, limits)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
