@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import fields, replace
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -341,8 +341,15 @@ def paid_situations(draw: st.DrawFn) -> Situation:
     nothing_paid = left == per_year
     so_far = ZERO if nothing_paid else draw(st.decimals(0, s.elective_deferrals, places=2))
     true_up = draw(st.sampled_from([None, True, False]))
-    # Without a true-up the match credited so far is part of a complete answer.
-    matched = draw(dollars(15_000) if true_up is False else st.one_of(st.none(), dollars(15_000)))
+    # Without a true-up the match credited so far is part of a complete answer; no more
+    # than the formula credits on the pay paid so far, all of it deferred.
+    most = Decimal(15_000)
+    if s.match_tiers is not None:
+        assert s.compensation is not None
+        paid_pay = s.compensation * (per_year - left) / per_year
+        most = match_in_bands(paid_pay, paid_pay, s.match_tiers).quantize(CENT, ROUND_FLOOR)
+    credited = st.decimals(min_value=0, max_value=most, places=2)
+    matched = draw(credited if true_up is False else st.one_of(st.none(), credited))
     if nothing_paid:
         matched = draw(st.sampled_from([None, ZERO]))
     return s.model_copy(
