@@ -34,6 +34,7 @@ class Figures(NamedTuple):
     plan: PlanFeatures
     filing_status: FilingStatus | None
     catch_up: Decimal | None
+    roth_catch_up: Decimal | None  # the catch-up the deferrals reach (414(v)(7) makes Roth)
     remaining_paychecks: int | None
     year_closed: bool
     ira_open: bool  # IRA contributions for the tax year can still be made
@@ -152,11 +153,11 @@ def _deferrals(f: Figures) -> list[Action]:
                 per_paycheck=per,
             )
         )
-    if f.roth_catch_up_required and f.catch_up:
+    if f.roth_catch_up_required and f.roth_catch_up:
         actions.append(
             Action(
                 ActionCode.roth_catch_up_required,
-                amount=f.catch_up,
+                amount=f.roth_catch_up,
                 sources=_source(f.limits, "roth_catch_up_wage_threshold")
                 + cite("irc_414v7", "td_10033"),
             )

@@ -176,6 +176,18 @@ def _known_additions(s: Situation, payroll: PayrollSpans | None) -> Decimal | No
     return s.employer_contributions + match + s.after_tax_contributed
 
 
+def catch_up_reached(
+    s: Situation, limits: Limits, catch_up: Decimal | None, payroll: PayrollSpans | None
+) -> Decimal | None:
+    """414(v): the catch-up this plan's deferrals reach once the advice is followed (those
+    above 402(g), per person), at most the age's catch-up; that most while it is unknown."""
+    headroom = None if payroll is None else payroll.headroom.value
+    d, other = s.elective_deferrals, s.other_employer_deferrals
+    if not catch_up or headroom is None or d is None or other is None:
+        return catch_up
+    return min(catch_up, max(ZERO, d + headroom + other - limits.elective_deferral))
+
+
 def excess_deferrals_span(s: Situation, limits: Limits) -> Span | None:
     """402(g): deferrals here and elsewhere above the person's limit (pay not needed).
 
@@ -375,6 +387,7 @@ def assess(situation: Situation) -> Assessment:
 
     status, actions = build_actions(
         Figures(
+            roth_catch_up=catch_up_reached(s, limits, catch_up, payroll),
             tax_year=s.tax_year,
             limits=limits,
             plan=s.plan,
