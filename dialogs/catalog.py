@@ -133,6 +133,8 @@ def match_limit_moot(a: Answers) -> bool:
     what each paycheck credits)."""
     if no_match_formula(a) or a.pay is None or a.tax_year is None:
         return True
+    if floor_of(a.tax_year) is not None:
+        return True  # planned on a floor, the match counts all pay: the most it can be
     return a.pay <= figures_for(a.tax_year).compensation
 
 
@@ -499,6 +501,8 @@ def base_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situa
     so_far = given("deferrals_so_far")
     if not counts["deferrals_so_far"] and (ahead or none_paid_yet(a) or a.deferrals == 0):
         so_far = Decimal(0)
+    elif not counts["deferrals_so_far"] and payroll_closed(a) and isinstance(a.deferrals, Decimal):
+        so_far = a.deferrals  # the last paycheck is paid: the year's deferrals are in
     step = a.election_step
     return Situation(
         floor_of=floor,

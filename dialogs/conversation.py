@@ -45,8 +45,10 @@ from dialogs.replies import (
 )
 from dialogs.session import Answers, Profile, Session
 from dialogs.situation import (
+    CENT,
     MAX_AGE,
     MIN_AGE,
+    dollar_max,
     estimated_paychecks,
     floor_of,
     most_paychecks,
@@ -141,25 +143,51 @@ def next_year_offer(turn: Turn, year: int) -> Button | None:
 
 def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
     """A plan to defer more than the year allows: the first step lowers it (the core was
-    given the most that can be deferred)."""
-    if not isinstance(turn.session.answers.deferrals, Decimal):
+    given the most that can be deferred), saying which bound it meets: the pay the
+    paychecks left carry, 402(g), or 415(c) beside the employer money."""
+    a = turn.session.answers
+    if not isinstance(a.deferrals, Decimal):
         return None  # "the maximum" (or nothing yet) is never over the limit
-    planned = planned_deferrals(turn.session.answers, situation.tax_year)
+    year = situation.tax_year
+    planned = planned_deferrals(a, year)
     kept = situation.elective_deferrals
     if planned is None or kept is None or planned <= kept:
         return None
     t = turn.t
-    return (
-        t(
-            "Set your 401(k) deferrals for {year} to {amount} in total, not {planned}",
-            year=situation.tax_year,
-            amount=t.money(kept),
-            planned=t.money(planned),
-        ),
+    values = {"year": year, "amount": t.money(kept), "planned": t.money(planned)}
+    left, so_far = situation.remaining_paychecks, situation.deferrals_so_far
+    per_year, pay = situation.paychecks_per_year, situation.compensation
+    if left and so_far is not None and per_year and pay is not None:
+        pay_left = pay * left / per_year
+        if kept >= so_far + pay_left - CENT * left:  # all the paychecks left carry
+            return (
+                t("Defer all your paychecks left can carry: {amount} for {year}", **values),
+                t.plural(
+                    "Your {count} paycheck left can't carry {planned} for the year: elect "
+                    "as much of it as shown below.",
+                    "Your {count} paychecks left can't carry {planned} for the year: elect "
+                    "as much of each as shown below.",
+                    left,
+                    count=left,
+                    planned=values["planned"],
+                ),
+            )
+    limit = dollar_max(a, year)
+    why = (
         t(
             "That is the most you can defer this year; more would be an excess deferral, "
             "taxed twice. Lower your payroll election before it goes in."
-        ),
+        )
+        if limit is not None and kept >= limit
+        else t(
+            "That is the most the total limit (415(c)) leaves for deferrals beside your "
+            "employer money; more would be an excess, refunded. Lower your payroll election "
+            "before it goes in."
+        )
+    )
+    return (
+        t("Set your 401(k) deferrals for {year} to {amount} in total, not {planned}", **values),
+        why,
     )
 
 
@@ -339,8 +367,26 @@ def reconcile(turn: Turn, question: Question, value: object) -> None:
         a.earnings = None  # none left, or fewer than kept: asked again if they count
     if question.id == "ira_balance" and a.ira_basis is not None and value < a.ira_basis:
         a.ira_basis = None  # a basis over the new balance can't stand: asked again
-    if question.id == "pay" and isinstance(a.deferrals, Decimal) and value < a.deferrals:
-        a.deferrals = None  # deferrals over the new pay can't stand: asked again
+    deferred = a.deferrals_so_far if isinstance(a.deferrals_so_far, Decimal) else Decimal(0)
+    if question.id == "pay":  # money over the new pay can't stand: asked again
+        if isinstance(a.deferrals, Decimal) and value < a.deferrals:
+            a.deferrals = None
+        if value < deferred + (a.after_tax_in or 0):  # both came out of the pay so far
+            a.deferrals_so_far = a.after_tax_in = None
+    if (
+        question.id == "deferrals_so_far"
+        and a.pay is not None
+        and value + (a.after_tax_in or 0) > a.pay
+    ):
+        a.after_tax_in = None  # both can't have come out of the pay: asked again
+    if question.id == "after_tax_in" and a.pay is not None and value + deferred > a.pay:
+        raise Invalid(
+            N_(
+                "With your deferrals so far, that's more than your pay of {pay}; /summary "
+                "changes that answer."
+            ),
+            pay=t.money(a.pay),
+        )
 
 
 def change_year(a: Answers, year: int) -> None:

@@ -106,18 +106,24 @@ def after_tax_line(t: Translator, plan: PaycheckPlan, year: int) -> str:
     if percent is None or per is None or percent == 0:
         return ""
     last = plan.last_after_tax_percent if plan.last_after_tax_percent is not None else percent
-    total = plan.after_tax_to_come if plan.after_tax_to_come is not None else ZERO
+    elections = _elections(t, plan, percent, per, last)
+    if plan.after_tax_to_come is None:  # waits on an answer left open
+        return t("After-tax: {elections}.", elections=elections)
+    total = whole(t, plan.after_tax_to_come)
     return t(
         "After-tax: {elections}: {total} more in {year}.",
-        elections=_elections(t, plan, percent, per, last),
-        total=whole(t, total),
+        elections=elections,
+        total=total,
         year=year,
     )
 
 
 def share_line(t: Translator, plan: PaycheckPlan) -> str:
-    """How much of each paycheck the elections take: taxes come out of the same check."""
-    percent = (plan.deferral_percent or ZERO) + (plan.after_tax_percent or ZERO)
+    """How much of each paycheck the elections take: taxes come out of the same check.
+    Nothing while the deferral percent waits on an answer left open."""
+    if plan.deferral_percent is None:
+        return ""
+    percent = plan.deferral_percent + (plan.after_tax_percent or ZERO)
     last = (plan.last_deferral_percent or plan.deferral_percent or ZERO) + (
         plan.last_after_tax_percent or plan.after_tax_percent or ZERO
     )
@@ -178,10 +184,23 @@ def rounding_note(t: Translator, plan: PaycheckPlan) -> str:
     left_over = (plan.deferral_left_over or ZERO) + (plan.after_tax_left_over or ZERO)
     if left_over < ONE_DOLLAR or plan.paychecks_left == 1:
         return ""
-    text = t(
-        "Each election is rounded down to steps of {step}, so it never goes over; the last "
-        "paycheck's higher election catches up what that leaves.",
-        step=t.election(plan.step),
+    pairs = (
+        (plan.deferral_percent, plan.last_deferral_percent),
+        (plan.after_tax_percent, plan.last_after_tax_percent),
+    )
+    caught_up = any(last is not None and each is not None and last > each for each, last in pairs)
+    step = t.election(plan.step)
+    text = (
+        t(
+            "Each election is rounded down to steps of {step}, so it never goes over; the last "
+            "paycheck's higher election catches up what that leaves.",
+            step=step,
+        )
+        if caught_up
+        else t(
+            "Each election is rounded down to steps of {step}, so it never goes over.",
+            step=step,
+        )
     )
     unused = ZERO
     if plan.deferral_target is not None and plan.deferral_to_come is not None:

@@ -20,6 +20,7 @@ from rules import (
     FilingStatus,
     MegaBackdoor,
     Situation,
+    after_tax_cap,
     limits_for,
 )
 
@@ -308,7 +309,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
         return (
             t("Ask HR whether the plan accepts after-tax contributions"),
             t("Without them there is no mega backdoor; the message below asks exactly that.")
-            + at_stake(t, action, amount),
+            + at_stake(t, action, amount, a, s.tax_year),
         )
     if code is ActionCode.ask_hr_conversion:
         return (
@@ -317,13 +318,19 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 "An in-plan conversion or an in-service withdrawal is what makes after-tax "
                 "money worth it; the message below asks."
             )
-            + at_stake(t, action, amount),
+            + at_stake(t, action, amount, a, s.tax_year),
         )
     if code is ActionCode.contribute_after_tax:
         if not amount:
+            so_far_open = s.deferrals_so_far is None and s.remaining_paychecks is not None
             return (
                 t("Contribute after-tax, up to your remaining room"),
-                t("Answer the pay and contribution questions and I'll work out the amount."),
+                t(
+                    "The amount depends on what you have deferred so far this year (the "
+                    "year-to-date figure on your pay stub); /summary adds it."
+                )
+                if so_far_open and s.elective_deferrals is not None
+                else t("Answer the pay and contribution questions and I'll work out the amount."),
             )
         plan = a.paycheck_plan
         percent = None if plan is None else plan.after_tax_percent
@@ -432,6 +439,35 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
                 )
             )
             return (t("No after-tax money fits in your paychecks left"), why)
+        if s.remaining_paychecks == 0:
+            return (
+                t("No paychecks left in {year}", year=s.tax_year),
+                t(
+                    "After-tax contributions go in only through payroll, and the last "
+                    "paycheck of {year} is paid: nothing more goes in this year.",
+                    year=s.tax_year,
+                ),
+            )
+        cap = s.plan.after_tax_cap_percent
+        if cap is not None and cap_reached(a, s, cap):
+            reached: dict[str, object] = {"cap": t.election(cap), "year": s.tax_year}
+            short = plan.after_tax_shortfall if plan is not None else None
+            return (
+                t("Your plan's after-tax cap is reached"),
+                t(
+                    "Your plan's cap of {cap} of pay on after-tax contributions is reached "
+                    "for {year}; the {limit} total limit (415(c)) would allow {short} more.",
+                    limit=figure(t, a, a.annual_additions_limit or lim.annual_additions),
+                    short=whole(t, short),
+                    **reached,
+                )
+                if short and short >= 1
+                else t(
+                    "Your plan's cap of {cap} of pay on after-tax contributions is reached "
+                    "for {year}.",
+                    **reached,
+                ),
+            )
         return (
             t("No after-tax room left this year"),
             t(
@@ -451,6 +487,15 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             ),
         )
     raise ValueError(f"no wording for action {code}")  # pragma: no cover - every code above
+
+
+def cap_reached(a: Assessment, s: Situation, cap: Decimal) -> bool:
+    """The plan's own after-tax cap, not 415(c), is what leaves no room."""
+    plan = a.paycheck_plan
+    if plan is not None and plan.binding is not None:
+        return plan.binding == "plan_cap"
+    made, pay = s.after_tax_contributed, s.compensation
+    return made is not None and pay is not None and made >= after_tax_cap(a.limits, pay, cap)
 
 
 def after_tax_why(t: Translator, a: Assessment, s: Situation) -> str:
@@ -480,11 +525,16 @@ def after_tax_why(t: Translator, a: Assessment, s: Situation) -> str:
     )
 
 
-def at_stake(t: Translator, action: Action, amount: str) -> str:
-    """What HR's answer is worth: the after-tax room if the answer is yes."""
+def at_stake(t: Translator, action: Action, amount: str, a: Assessment, year: int) -> str:
+    """What HR's answer is worth: the after-tax room if the answer is yes (at least that,
+    on a floor year's figures)."""
     if not amount or action.amount == 0:
         return ""
-    return " " + t("If HR says yes, you could add {amount} this year.", amount=amount)
+    if a.on_floor:
+        return " " + t(
+            "If HR says yes, you could add at least {amount} in {year}.", amount=amount, year=year
+        )
+    return " " + t("If HR says yes, you could add {amount} in {year}.", amount=amount, year=year)
 
 
 def roth_total(a: Assessment) -> tuple[Decimal, Decimal]:

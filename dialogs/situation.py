@@ -26,6 +26,7 @@ from rules import (
 )
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 MIN_AGE, MAX_AGE = 18, 120
 
 # Married filing separately, not living together all year: single for the Roth IRA.
@@ -123,7 +124,7 @@ def employer_money(
         return None, tiers
     counted = a.pay if on_floor else min(a.pay, limits.compensation)
     nonelective = counted * formula.nonelective / 100
-    return nonelective.quantize(Decimal("0.01")), tiers
+    return nonelective.quantize(CENT), tiers
 
 
 def dollar_max(a: Answers, year: int) -> Decimal | None:
@@ -142,7 +143,15 @@ def dollar_max(a: Answers, year: int) -> Decimal | None:
 def core_max(base: Situation) -> Decimal | None:
     """The most this person can defer here this year, as the core works it out: what is
     deferred so far and its raise from there (402(g) per person, the pay and paychecks
-    left, 415(c) with the match drawn)."""
+    left, 415(c) with the match drawn). Unknown while what is deferred so far is unknown
+    and paychecks of the year are paid: the pay left alone is no bound then."""
+    paid = (
+        base.remaining_paychecks is not None
+        and base.paychecks_per_year is not None
+        and base.remaining_paychecks < base.paychecks_per_year
+    )
+    if base.deferrals_so_far is None and paid:
+        return None
     so_far = base.deferrals_so_far or ZERO
     headroom = assess(
         base.model_copy(update={"elective_deferrals": so_far, "as_of": None})

@@ -6,6 +6,7 @@ Pure: no I/O beyond reading its own packaged parameter files. Money is Decimal.
 from rules.advice import mega_backdoor_status
 from rules.assessment import assess
 from rules.contributions import (
+    after_tax_cap,
     catch_up_limit,
     employer_match,
     nonelective_contribution,
@@ -39,6 +40,7 @@ __all__ = [
     "PlanFeatures",
     "Situation",
     "UnsupportedTaxYear",
+    "after_tax_cap",
     "assess",
     "catch_up_limit",
     "employer_match",

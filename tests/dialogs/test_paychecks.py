@@ -281,7 +281,7 @@ def test_unsure_about_after_tax_says_what_is_at_stake() -> None:
     )
     text = result(chat)
     assert "Ask HR whether the plan accepts after-tax contributions" in text
-    assert "If HR says yes, you could add $47,500 this year." in text
+    assert "If HR says yes, you could add $47,500 in 2026." in text
 
 
 def test_from_november_the_result_offers_next_years_january_elections() -> None:

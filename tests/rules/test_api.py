@@ -26,6 +26,8 @@ def test_exported_names() -> None:
         "supported_years", "tiered_match",
         # Issue 14: the paychecks that are left.
         "PAYCHECKS_PER_YEAR", "Paycheck", "PaycheckPlan", "paychecks_left",
+        # The plan's own after-tax cap, which the reply names when it is what binds.
+        "after_tax_cap",
     }  # fmt: skip
     for name in rules.__all__:
         assert hasattr(rules, name)
