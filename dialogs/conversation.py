@@ -236,12 +236,16 @@ def milestones(turn: Turn) -> list[Reply]:
         situation = to_situation(answers, tax_year_of(session, turn.today))
         status = mega_backdoor_status(situation.plan)
         replies.append(Reply(text=verdict_text(t, status, situation)))
-    if "room" not in session.milestones and answers.after_tax == "yes":
+    room_due = (
+        "room" not in session.milestones
+        and answers.after_tax == "yes"
+        and answers.pay is not None  # 415(c) caps at 100% of pay: no room without it
+        and (answers.paychecks is not None or not is_active(QUESTIONS["paychecks"], answers))
+    )
+    if room_due:  # (one core call per step until the room shows, none before)
         _, assessment = assessment_of(session, turn.today)
         text = room_text(t, assessment, tax_year_of(session, turn.today), answers.paychecks)
-        if text is not None and (
-            answers.paychecks is not None or not is_active(QUESTIONS["paychecks"], answers)
-        ):
+        if text is not None:
             session.milestones.add("room")
             replies.append(Reply(text=text))
     return replies
