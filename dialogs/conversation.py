@@ -481,7 +481,7 @@ def welcome_text(t: Translator, profile: Profile | None) -> str:
     text = t(
         "Hi! I'll tell you whether you can do a <b>mega backdoor Roth</b>: extra after-tax "
         "money in your 401(k), moved to Roth. Then what to do next, with the IRS's figures "
-        "and sources. It takes about 15 questions, five minutes or so."
+        "and sources. It takes about 20 questions, most of them a tap, five minutes or so."
     )
     text += "\n\n" + t(
         "Good to have at hand: your pay, what you defer into the 401(k), your employer's "

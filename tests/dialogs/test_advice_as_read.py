@@ -192,3 +192,12 @@ def test_the_match_limit_question_is_not_asked_on_a_floor() -> None:
     assert "match_limit" not in w.asked
     w = walk(person(pay=("say", "400k"), match_limit=("tap", "spread")), JUN_15)
     assert "match_limit" in w.asked
+
+
+def test_the_welcome_counts_the_questions_a_person_is_asked() -> None:
+    # "About 20 questions": the check's person answers 20 on most days of the year
+    # (fewer through an HR link, which answers the plan's).
+    for today in (dt.date(2026, 1, 5), JUN_15, DEC_1):
+        w = walk(person(), today)
+        assert 17 <= len(w.asked) <= 23, (today, w.asked)
+        assert "It takes about 20 questions" in w.lines()[0]
