@@ -161,14 +161,18 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
         pay_left = pay * left / per_year
         if kept >= so_far + pay_left - CENT * left:  # all the paychecks left carry
             return (
-                t("Defer all your paychecks left can carry: {amount} for {year}", **values),
                 t.plural(
-                    "Your {count} paycheck left can't carry {planned} for the year: elect "
-                    "as much of it as shown below.",
-                    "Your {count} paychecks left can't carry {planned} for the year: elect "
-                    "as much of each as shown below.",
+                    "Defer all your last paycheck can carry: {amount} for {year}",
+                    "Defer all your paychecks left can carry: {amount} for {year}",
                     left,
-                    count=left,
+                    **values,
+                ),
+                t.plural(
+                    "Your last paycheck can't carry {planned} for the year: elect as much "
+                    "of it as shown below.",
+                    "Your paychecks left can't carry {planned} for the year: elect as much "
+                    "of each as shown below.",
+                    left,
                     planned=values["planned"],
                 ),
             )
@@ -181,8 +185,8 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
         if limit is not None and kept >= limit
         else t(
             "That is the most the total limit (415(c)) leaves for deferrals beside your "
-            "employer money; more would be an excess, refunded. Lower your payroll election "
-            "before it goes in."
+            "employer money and after-tax contributions; more would be an excess, refunded. "
+            "Lower your payroll election before it goes in."
         )
     )
     return (

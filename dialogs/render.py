@@ -530,9 +530,10 @@ def at_stake(t: Translator, action: Action, amount: str, a: Assessment, year: in
     on a floor year's figures)."""
     if not amount or action.amount == 0:
         return ""
-    if a.on_floor:
+    if a.on_floor:  # about: with deferrals at "the maximum" under a 415(c) capped at
+        # pay, a higher 402(g) next year leaves less after-tax room, not more
         return " " + t(
-            "If HR says yes, you could add at least {amount} in {year}.", amount=amount, year=year
+            "If HR says yes, you could add about {amount} in {year}.", amount=amount, year=year
         )
     return " " + t("If HR says yes, you could add {amount} in {year}.", amount=amount, year=year)
 

@@ -143,15 +143,17 @@ def dollar_max(a: Answers, year: int) -> Decimal | None:
 def core_max(base: Situation) -> Decimal | None:
     """The most this person can defer here this year, as the core works it out: what is
     deferred so far and its raise from there (402(g) per person, the pay and paychecks
-    left, 415(c) with the match drawn). Unknown while what is deferred so far is unknown
-    and paychecks of the year are paid: the pay left alone is no bound then."""
+    left, 415(c) with the match drawn). While what is deferred so far is unknown and
+    paychecks of the year are paid, the pay left is no bound: the year's limits and pay
+    are (the core without the paychecks)."""
     paid = (
         base.remaining_paychecks is not None
         and base.paychecks_per_year is not None
         and base.remaining_paychecks < base.paychecks_per_year
     )
     if base.deferrals_so_far is None and paid:
-        return None
+        unpaced = {"elective_deferrals": ZERO, "remaining_paychecks": None, "as_of": None}
+        return assess(base.model_copy(update=unpaced)).deferral_headroom
     so_far = base.deferrals_so_far or ZERO
     headroom = assess(
         base.model_copy(update={"elective_deferrals": so_far, "as_of": None})
