@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -59,12 +59,17 @@ def answers(draw: st.DrawFn) -> Answers:
     planned = deferrals if isinstance(deferrals, Decimal) else Decimal(24_500)
     paid = per_year - left
     share = Decimal(draw(st.integers(0, 100))) / 100
-    so_far = (planned * paid / per_year * share).quantize(Decimal(1)) if paid else ZERO
+    # What is in so far came out of the pay paid so far, as the dialog checks it did.
+    paid_pay = pay * paid / per_year
+    so_far = (min(planned, pay) * paid / per_year * share).quantize(Decimal(1)) if paid else ZERO
     employer = draw(st.one_of(st.sampled_from(FORMULAS), st.just(Decimal(0))))
     true_up = draw(st.sampled_from(["yes", "no", "unsure"]))
     cap = draw(st.sampled_from(["none", Decimal(10), Decimal(15), Decimal(25)]))
     step = draw(st.sampled_from([None, "1", "0.5", "0.1"]))
     after_tax_in = Decimal(draw(st.integers(0, 20))) * 500 if paid else ZERO
+    after_tax_in = min(
+        after_tax_in, max(ZERO, paid_pay - so_far).quantize(Decimal(1), ROUND_FLOOR)
+    )
     return Answers(
         after_tax="yes",
         conversion="in_plan",
@@ -148,4 +153,5 @@ def test_the_plan_the_dialog_shows_survives_being_followed(a: Answers) -> None:
     }
     assert planned <= shown
     text = result_text(t, first, s, paychecks=words)
-    assert "elect" in text
+    # An election to make, or (all of it in already) a 0% to set.
+    assert "elect" in text or "<b>0%</b>" in text

@@ -342,12 +342,14 @@ def paid_situations(draw: st.DrawFn) -> Situation:
     so_far = ZERO if nothing_paid else draw(st.decimals(0, s.elective_deferrals, places=2))
     true_up = draw(st.sampled_from([None, True, False]))
     # Without a true-up the match credited so far is part of a complete answer; no more
-    # than the formula credits on the pay paid so far, all of it deferred.
+    # than the formula credits on the pay paid so far and the deferrals made so far
+    # (paycheck by paycheck it credits no more: its rates never rise, so by Jensen the
+    # sum over paychecks is at most the formula on the sums).
     most = Decimal(15_000)
     if s.match_tiers is not None:
         assert s.compensation is not None
         paid_pay = s.compensation * (per_year - left) / per_year
-        most = match_in_bands(paid_pay, paid_pay, s.match_tiers).quantize(CENT, ROUND_FLOOR)
+        most = match_in_bands(paid_pay, so_far, s.match_tiers).quantize(CENT, ROUND_FLOOR)
     credited = st.decimals(min_value=0, max_value=most, places=2)
     matched = draw(credited if true_up is False else st.one_of(st.none(), credited))
     if nothing_paid:
