@@ -131,6 +131,19 @@ def complete_situations(draw: st.DrawFn) -> Situation:
     )
 
 
+def _forfeit_match_on_refunded(s: Situation, v: dict[str, Any]) -> None:
+    """The match credited on deferrals refunded as excess is forfeited with them (as the
+    core prices it, `excess_415c_range`): what is credited so far is then at most the
+    formula on the deferrals left of those so far, over the pay paid so far."""
+    if v.get("match_so_far") is None or s.match_true_up is not False or not s.match_tiers:
+        return
+    if s.compensation is None or not s.paychecks_per_year or s.remaining_paychecks is None:
+        return
+    paid = s.compensation * (s.paychecks_per_year - s.remaining_paychecks) / s.paychecks_per_year
+    kept = match_in_bands(paid, v["deferrals_so_far"], s.match_tiers)
+    v["match_so_far"] = min(v["match_so_far"], kept.quantize(CENT, ROUND_CEILING))
+
+
 def follow(s: Situation, a: Assessment) -> Situation:
     """The Situation once every step of the advice has been done."""
     v: dict[str, Any] = s.model_dump()
@@ -151,6 +164,7 @@ def follow(s: Situation, a: Assessment) -> Situation:
                 v["other_employer_deferrals"] -= amount - here
                 if v.get("deferrals_so_far") is not None:
                     v["deferrals_so_far"] = min(v["deferrals_so_far"], v["elective_deferrals"])
+                    _forfeit_match_on_refunded(s, v)
             else:  # 415(c): after-tax back, then employer money forfeited, then deferrals
                 back = min(v["after_tax_contributed"], amount)
                 v["after_tax_contributed"] -= back
