@@ -48,8 +48,10 @@ from dialogs.situation import (
     CENT,
     MAX_AGE,
     MIN_AGE,
+    ZERO,
     dollar_max,
     estimated_paychecks,
+    figures_for,
     floor_of,
     most_paychecks,
     paychecks_per_year,
@@ -142,14 +144,18 @@ def next_year_offer(turn: Turn, year: int) -> Button | None:
 
 
 def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
-    """A plan to defer more than the year allows: the first step lowers it (the core was
-    given the most that can be deferred), saying which bound it meets: the pay the
-    paychecks left carry, 402(g), or 415(c) beside the employer money."""
+    """A plan to defer more than the year allows (a typed amount, or "the maximum" whose
+    button showed the dollar limits alone): the first step lowers it (the core was given
+    the most that can be deferred), saying which bound it meets: the pay the paychecks
+    left carry, 402(g), the year's pay beside the after-tax money, or 415(c)."""
     a = turn.session.answers
-    if not isinstance(a.deferrals, Decimal):
-        return None  # "the maximum" (or nothing yet) is never over the limit
     year = situation.tax_year
-    planned = planned_deferrals(a, year)
+    if isinstance(a.deferrals, Decimal):
+        planned = planned_deferrals(a, year)
+    elif a.deferrals == "max":
+        planned = dollar_max(a, year)  # what its button said
+    else:
+        return None
     kept = situation.elective_deferrals
     if planned is None or kept is None or planned <= kept:
         return None
@@ -162,8 +168,8 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
         if kept >= so_far + pay_left - CENT * left:  # all the paychecks left carry
             return (
                 t.plural(
-                    "Defer all your last paycheck can carry: {amount} for {year}",
-                    "Defer all your paychecks left can carry: {amount} for {year}",
+                    "Defer all your last paycheck can carry: {amount} in total for {year}",
+                    "Defer all your paychecks left can carry: {amount} in total for {year}",
                     left,
                     **values,
                 ),
@@ -177,18 +183,31 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
                 ),
             )
     limit = dollar_max(a, year)
-    why = (
-        t(
+    after_tax = situation.after_tax_contributed or ZERO
+    if limit is not None and kept >= limit:
+        why = t(
             "That is the most you can defer this year; more would be an excess deferral, "
             "taxed twice. Lower your payroll election before it goes in."
         )
-        if limit is not None and kept >= limit
-        else t(
+        if so_far is None and situation.remaining_paychecks is not None:
+            why += " " + t(
+                "If more than {amount} is in already, ask the plan to refund the excess by "
+                "{date}.",
+                amount=values["amount"],
+                date=t.date(figures_for(year).excess_deferral_deadline),
+            )
+    elif pay is not None and (situation.age or 0) >= 50 and kept >= pay - after_tax - CENT:
+        # (under 50 415(c), 100% of pay at most, binds first: an excess, refunded)
+        why = t(
+            "That is all your pay for the year leaves beside your after-tax contributions: "
+            "payroll can't withhold more. Lower your payroll election to it."
+        )
+    else:
+        why = t(
             "That is the most the total limit (415(c)) leaves for deferrals beside your "
             "employer money and after-tax contributions; more would be an excess, refunded. "
             "Lower your payroll election before it goes in."
         )
-    )
     return (
         t("Set your 401(k) deferrals for {year} to {amount} in total, not {planned}", **values),
         why,

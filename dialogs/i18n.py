@@ -30,6 +30,7 @@ FORMAT_LOCALE = {"en": "en_US", "es": "es_US"}
 
 _LOGGER = logging.getLogger(__name__)
 ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
 _WHOLE_DOLLARS: NumberPattern = parse_pattern("¤#,##0")
 _CENTS: NumberPattern = parse_pattern("¤#,##0.00")
 
@@ -102,7 +103,9 @@ class Translator:
 
     def money(self, amount: Decimal) -> str:
         """Dollars for the locale: whole dollars when exact, else cents ("$1,729.50")."""
-        return _money(self.locale, amount if amount else ZERO)  # -0 is 0 (it hashes alike)
+        if amount.copy_abs() < HALF_CENT:
+            amount = ZERO  # -0 (it hashes like 0) and -0.001 are $0
+        return _money(self.locale, amount)
 
     def percent(self, fraction: Decimal) -> str:
         """A fraction as a percent with up to one decimal: 0.9302 -> "93%"/"93.0%"."""

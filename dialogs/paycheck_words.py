@@ -103,9 +103,11 @@ def deferral_line(t: Translator, plan: PaycheckPlan, year: int) -> str:
 
 def after_tax_line(t: Translator, plan: PaycheckPlan, year: int) -> str:
     percent, per = plan.after_tax_percent, plan.after_tax_per_paycheck
-    if percent is None or per is None or percent == 0:
+    if percent is None or per is None:
         return ""
     last = plan.last_after_tax_percent if plan.last_after_tax_percent is not None else percent
+    if percent == 0 and not last:
+        return ""  # (0% of each and of the last: nothing to elect; a later note says why)
     elections = _elections(t, plan, percent, per, last)
     if plan.after_tax_to_come is None:  # waits on an answer left open
         return t("After-tax: {elections}.", elections=elections)

@@ -334,7 +334,7 @@ def action_text(t: Translator, action: Action, a: Assessment, s: Situation) -> t
             )
         plan = a.paycheck_plan
         percent = None if plan is None else plan.after_tax_percent
-        if plan is not None and not plan.after_tax_percent and not plan.last_after_tax_percent:
+        if plan is not None and plan.after_tax_percent == 0 and not plan.last_after_tax_percent:
             return (
                 t(
                     "{amount} of after-tax room is left: less than {step} of a paycheck",

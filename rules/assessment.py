@@ -180,17 +180,14 @@ def catch_up_reached(
     s: Situation, limits: Limits, catch_up: Decimal | None, payroll: PayrollSpans | None
 ) -> Decimal | None:
     """414(v): the catch-up this plan's deferrals reach once the advice is followed (those
-    above 402(g), per person; with the paychecks planned, what their elections defer), at
-    most the age's catch-up; that most while it is unknown."""
+    above 402(g), per person), at most the age's catch-up; that most while it is unknown."""
     headroom = None if payroll is None else payroll.headroom.value
     d, other = s.elective_deferrals, s.other_employer_deferrals
     if not catch_up or headroom is None or d is None or other is None:
         return catch_up
-    reached = d + headroom
-    plan = None if payroll is None else payroll.plan
-    if plan is not None and plan.deferral_to_come is not None and s.deferrals_so_far is not None:
-        reached = s.deferrals_so_far + plan.deferral_to_come  # the elections, rounded down
-    return min(catch_up, max(ZERO, reached + other - limits.elective_deferral))
+    # The raise the advice names, not the elections' rounded-down dollars: a Roth
+    # catch-up named smaller than the one made would leave part of it pre-tax.
+    return min(catch_up, max(ZERO, d + headroom + other - limits.elective_deferral))
 
 
 def excess_deferrals_span(s: Situation, limits: Limits) -> Span | None:

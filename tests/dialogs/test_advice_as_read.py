@@ -71,7 +71,7 @@ def test_a_plan_the_paychecks_left_cannot_carry_says_defer_all_not_lower() -> No
     # so the step is to defer all of them (100%, as the plan says), not an excess.
     w = walk(person(deferrals_so_far=("tap", "0")), DEC_1)
     lines = steps(w)
-    first = lines.index("1. Defer all your paychecks left can carry: $23,076.93 for 2026")
+    first = lines.index("1. Defer all your paychecks left can carry: $23,076.93 in total for 2026")
     assert lines[first + 1] == (
         "Your paychecks left can't carry $24,500 for the year: elect as much of each as "
         "shown below."
@@ -86,7 +86,7 @@ def test_a_plan_the_paychecks_left_cannot_carry_says_defer_all_not_lower() -> No
 def test_on_the_last_paycheck_the_step_says_so() -> None:
     # Dec 31: 1 paycheck left, nothing deferred yet: it carries 7,692.31 of the 24,500.
     lines = steps(walk(person(deferrals_so_far=("tap", "0")), dt.date(2026, 12, 31)))
-    first = lines.index("1. Defer all your last paycheck can carry: $7,692.31 for 2026")
+    first = lines.index("1. Defer all your last paycheck can carry: $7,692.31 in total for 2026")
     assert lines[first + 1].startswith("Your last paycheck can't carry $24,500 for the year")
 
 
@@ -116,6 +116,55 @@ def test_a_plan_over_415c_names_the_after_tax_money_beside_it() -> None:
     lines = steps(w)
     step = lines.index("1. Set your 401(k) deferrals for 2026 to $20,000 in total, not $24,500")
     assert "beside your employer money and after-tax contributions" in lines[step + 1]
+
+
+def test_at_50_a_plan_over_the_pay_left_beside_after_tax_says_payroll_cant() -> None:
+    # 55, pay 30,000, 10,000 after-tax in, nothing from the employer: 415(c) with the
+    # 8,000 catch-up would take 30,000 - 10,000 + 8,000 = 28,000 of deferrals, but the
+    # pay leaves 20,000 beside the after-tax money: payroll can't withhold more.
+    w = walk(
+        person(
+            age=("say", "55"),
+            pay=("say", "30000"),
+            employer=("say", "0"),
+            deferrals=("say", "25000"),
+            deferrals_so_far=("tap", "unsure"),
+            after_tax_in=("say", "10000"),
+        ),
+        JUN_15,
+    )
+    lines = steps(w)
+    step = lines.index("1. Set your 401(k) deferrals for 2026 to $20,000 in total, not $25,000")
+    assert lines[step + 1].startswith("That is all your pay for the year leaves beside")
+
+
+def test_not_sure_so_far_over_402g_says_an_excess_may_be_in_already() -> None:
+    # 20,000 deferred at an earlier job: 4,500 is left of 402(g) here, and with the amount
+    # so far unknown, more than that may be in already (a refund by April 15, 2027).
+    w = walk(person(other_deferrals=("say", "20000"), deferrals_so_far=("tap", "unsure")), JUN_15)
+    lines = steps(w)
+    step = lines.index("1. Set your 401(k) deferrals for 2026 to $4,500 in total, not $24,500")
+    assert lines[step + 1].endswith(
+        "If more than $4,500 is in already, ask the plan to refund the excess by April 15, 2027."
+    )
+
+
+def test_the_maximum_above_what_415c_leaves_is_set_to_it() -> None:
+    # Pay 20,000 under 402(g): the maximum's button said 20,000, but the 600 match (50% of
+    # 6%) leaves 19,400 under 415(c)'s 100% of pay. With the amount so far unknown the
+    # paycheck lines can't say it, so the step does.
+    w = walk(
+        person(pay=("say", "20000"), deferrals=("tap", "max"), deferrals_so_far=("tap", "unsure")),
+        DEC_1,
+    )
+    assert "1. Set your 401(k) deferrals for 2026 to $19,400 in total, not $20,000" in steps(w)
+
+
+def test_room_with_an_open_answer_is_at_least_never_less_than_a_step() -> None:
+    # 5,000 at an earlier job, the amount so far unknown: the after-tax room is "at least"
+    # a figure and its percent is unknown; that is no "less than 1% of a paycheck".
+    w = walk(person(other_deferrals=("say", "5000"), deferrals_so_far=("tap", "unsure")), OCT_1)
+    assert not any("less than 1% of a paycheck" in line for line in steps(w))
 
 
 def test_a_plan_over_402g_is_still_an_excess_to_lower() -> None:
@@ -201,19 +250,17 @@ def test_no_roth_catch_up_step_when_the_deferrals_reach_no_catch_up() -> None:
         person(age=("say", "61"), deferrals=("tap", "max"), deferrals_so_far=("tap", "0")), DEC_1
     )
     assert not any("catch-up as Roth" in line for line in steps(w))
-    # 20,000 in by Dec 1: 68% of the 3 paychecks left defers 3 x 5,230.77 = 15,692 (the
-    # plan's whole dollars), so 35,692 - 24,500 = 11,192 of catch-up, not the 11,250 limit.
+    # 20,000 in by Dec 1: the raise is the 15,750 left of 35,750 (the paychecks carry
+    # 23,076.93), so everything above 24,500, 11,250, is catch-up and must be Roth. The
+    # elections' rounding down (68% of 3 paychecks: 15,692) makes less, never more: the
+    # Roth figure is the raise's, so no catch-up is left pre-tax.
     w = walk(
         person(age=("say", "61"), deferrals=("tap", "max"), deferrals_so_far=("say", "20000")),
         DEC_1,
     )
-    assert "1. Make your $11,192 catch-up as Roth, not pre-tax" in steps(w)
-    # On Jan 5 the elections (17% of 25 paychecks, 39% of the last) defer 35,692 of the
-    # 35,750 the limit allows at 61: the catch-up they make is 11,192 of the 11,250.
+    assert "1. Make your $11,250 catch-up as Roth, not pre-tax" in steps(w)
     w = walk(person(age=("say", "61"), deferrals=("tap", "max")), dt.date(2026, 1, 5))
-    lines = steps(w)
-    assert "1. Make your $11,192 catch-up as Roth, not pre-tax" in lines
-    assert any(line.endswith("$35,692 more in 2026.") for line in lines)
+    assert "1. Make your $11,250 catch-up as Roth, not pre-tax" in steps(w)
 
 
 def test_what_hr_is_worth_names_the_year_and_is_a_floor_on_a_floor() -> None:
@@ -258,3 +305,21 @@ def test_a_negative_zero_never_sticks_to_the_dollars() -> None:
     assert t.money(Decimal("-0.00")) == "$0"
     assert t.money(Decimal("1.5")) == t.money(Decimal("1.50")) == "$1.50"
     assert Translator("es").money(Decimal("1234.5")) != ""
+
+
+def test_an_after_tax_election_only_on_the_last_paycheck_is_shown() -> None:
+    # Feb 27, 22 of 26 paychecks of 2,192.31 left; a 15% cap on 57,000 is 8,550 and 8,500
+    # is in: 50 left, which 0% of each paycheck and 2% of the last (43.85) reach.
+    w = walk(
+        person(
+            after_tax_cap=("say", "15%"),
+            pay=("say", "57000"),
+            deferrals=("tap", "max"),
+            deferrals_so_far=("say", "0"),
+            employer=("say", "100% of the first 6%"),
+            after_tax_in=("say", "8500"),
+        ),
+        dt.date(2026, 2, 27),
+    )
+    line = next(line for line in steps(w) if line.startswith("• After-tax:"))
+    assert line.startswith("• After-tax: elect 0% of each paycheck ($0), 2% on the last one")

@@ -82,7 +82,7 @@ def answers(draw: st.DrawFn) -> Answers:
         paychecks=left,
         deferrals=deferrals,
         deferrals_so_far=so_far,
-        other_deferrals=ZERO,
+        other_deferrals=draw(st.sampled_from([ZERO, Decimal(5_000), Decimal(20_000)])),
         employer=employer,
         true_up=true_up,
         match_limit=draw(st.sampled_from(["spread", "stops"])),
@@ -98,7 +98,7 @@ def answers(draw: st.DrawFn) -> Answers:
     )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(answers())
 def test_the_plan_the_dialog_shows_survives_being_followed(a: Answers) -> None:
     assert a.today is not None

@@ -132,9 +132,12 @@ def complete_situations(draw: st.DrawFn) -> Situation:
 
 
 def _forfeit_match_on_refunded(s: Situation, v: dict[str, Any]) -> None:
-    """The match credited on deferrals refunded as excess is forfeited with them (as the
-    core prices it, `excess_415c_range`): what is credited so far is then at most the
-    formula on the deferrals left of those so far, over the pay paid so far."""
+    """The match credited on deferrals refunded as excess is forfeited with them, as the
+    core's least 415(c) excess prices it (`excess_415c_range`). That is the plan's terms,
+    not the law: 411(a)(3)(G) permits the forfeiture, and a plan that keeps that match
+    needs a larger 415(c) correction, which this follow-up does not model. What is
+    credited so far is then at most the formula on the deferrals left of those so far,
+    over the pay paid so far."""
     if v.get("match_so_far") is None or s.match_true_up is not False or not s.match_tiers:
         return
     if s.compensation is None or not s.paychecks_per_year or s.remaining_paychecks is None:
