@@ -469,6 +469,14 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in CHECK}
 PLAN_QUESTIONS = tuple(q.id for q in CHECK if q.plan)
 
 
+def on_day(a: Answers, as_of: dt.date | None) -> Answers:
+    """The answers as read on `as_of` (the skip predicates look at the day): a stored
+    session's answers carry no day."""
+    if as_of is None or a.today == as_of:
+        return a
+    return a.model_copy(update={"today": as_of})
+
+
 def base_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situation:
     """The Situation of every answer but the deferrals and what follows from them (the
     Roth part, MAGI from pay): `to_situation` adds those, once "the maximum" is known.
@@ -477,8 +485,7 @@ def base_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situa
     begun has nothing in yet; a year without its own IRS figures is planned on its
     floor's (`floor_of`).
     """
-    if as_of is not None and a.today != as_of:
-        a = a.model_copy(update={"today": as_of})
+    a = on_day(a, as_of)
     counts = {q.id: not q.skip(a) for q in CHECK}
 
     def given(name: str) -> Any:
@@ -542,6 +549,7 @@ def to_situation(a: Answers, year: int, as_of: dt.date | None = None) -> Situati
     the year allows is kept to it (`planned_deferrals` tells the difference), and never
     below what is deferred already.
     """
+    a = on_day(a, as_of)
     base = base_situation(a, year, as_of)
     limits = figures_for(year)
     wanted = a.deferrals == "max" or (a.deferrals is not None and year_open(year, as_of))
