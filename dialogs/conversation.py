@@ -150,10 +150,11 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
     left carry, 402(g), the year's pay beside the after-tax money, or 415(c)."""
     a = turn.session.answers
     year = situation.tax_year
+    limit = dollar_max(a, year)  # 402(g) with the catch-up, less other jobs; at most pay
     if isinstance(a.deferrals, Decimal):
         planned = planned_deferrals(a, year)
     elif a.deferrals == "max":
-        planned = dollar_max(a, year)  # what its button said
+        planned = limit  # what its button said
     else:
         return None
     kept = situation.elective_deferrals
@@ -182,7 +183,6 @@ def planned_step(turn: Turn, situation: Situation) -> tuple[str, str] | None:
                     planned=values["planned"],
                 ),
             )
-    limit = dollar_max(a, year)
     after_tax = situation.after_tax_contributed or ZERO
     if limit is not None and kept >= limit:
         why = t(
