@@ -24,6 +24,21 @@ EVERY_PAYCHECK = {
     "true_up": "yes",
 }
 
+# After "no" to after-tax: a 40-year-old single filer paid 100,000 in 2026, deferring
+# nothing, no employer money, no IRA, last year's pay about the same.
+NO_AFTER_TAX_100K = {
+    "tax_year": "2026",
+    "age": "40",
+    "pay": "100k",
+    "deferrals": "0",
+    "other_deferrals": "0",
+    "employer": "0",
+    "filing_status": "single",
+    "magi": "pay",
+    "ira_balance": "0",
+    "prior_pay": "pay",
+}
+
 
 def plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\xa0", " ")

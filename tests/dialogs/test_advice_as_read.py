@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from dialogs.catalog import to_situation
+from dialogs.conversation import assessment_of
 from dialogs.i18n import Translator
 from dialogs.replies import Choice, Typed
-from dialogs.session import Answers
 from rules import Situation
 from tests.conversations import Answer, Walk, check_answers, walk
 
@@ -28,14 +27,8 @@ def person(**changes: Answer) -> dict[str, Answer]:
     return check_answers(2026) | changes
 
 
-def steps(w: Walk) -> list[str]:
-    """The result's lines, as read."""
-    return w.lines()
-
-
-def situation(w: Walk, today: dt.date, year: int = 2026) -> Situation:
-    a: Answers = w.session.answers.model_copy(update={"today": today})
-    return to_situation(a, year, as_of=today)
+def situation(w: Walk, today: dt.date) -> Situation:
+    return assessment_of(w.session, today)[0]
 
 
 def test_not_sure_what_is_deferred_so_far_lowers_nothing_late_in_the_year() -> None:
@@ -44,7 +37,7 @@ def test_not_sure_what_is_deferred_so_far_lowers_nothing_late_in_the_year() -> N
     w = walk(person(deferrals_so_far=("tap", "unsure")), DEC_1)
     s = situation(w, DEC_1)
     assert s.elective_deferrals == Decimal(24_500)
-    text = "\n".join(steps(w))
+    text = "\n".join(w.lines())
     assert "Set your 401(k) deferrals" not in text
     assert "excess" not in text
     assert "Raise your 401(k) deferrals" not in text  # 24,500 is the limit already
@@ -60,7 +53,7 @@ def test_no_paychecks_left_keeps_the_years_deferrals_as_answered() -> None:
     s = situation(w, JUN_15)
     assert s.elective_deferrals == Decimal(24_500)
     assert s.deferrals_so_far == Decimal(24_500)
-    lines = steps(w)
+    lines = w.lines()
     assert "2. No paychecks left in 2026" in lines
     assert not any("Set your 401(k) deferrals" in line for line in lines)
     assert not any("already reach the $72,000 total limit" in line for line in lines)
@@ -70,7 +63,7 @@ def test_a_plan_the_paychecks_left_cannot_carry_says_defer_all_not_lower() -> No
     # Nothing deferred yet on Dec 1: 3 paychecks of 7,692.31 carry 23,076.93 < 24,500,
     # so the step is to defer all of them (100%, as the plan says), not an excess.
     w = walk(person(deferrals_so_far=("tap", "0")), DEC_1)
-    lines = steps(w)
+    lines = w.lines()
     first = lines.index("1. Defer all your paychecks left can carry: $23,076.93 in total for 2026")
     assert lines[first + 1] == (
         "Your paychecks left can't carry $24,500 for the year: elect as much of each as "
@@ -85,7 +78,7 @@ def test_a_plan_the_paychecks_left_cannot_carry_says_defer_all_not_lower() -> No
 
 def test_on_the_last_paycheck_the_step_says_so() -> None:
     # Dec 31: 1 paycheck left, nothing deferred yet: it carries 7,692.31 of the 24,500.
-    lines = steps(walk(person(deferrals_so_far=("tap", "0")), dt.date(2026, 12, 31)))
+    lines = walk(person(deferrals_so_far=("tap", "0")), dt.date(2026, 12, 31)).lines()
     first = lines.index("1. Defer all your last paycheck can carry: $7,692.31 in total for 2026")
     assert lines[first + 1].startswith("Your last paycheck can't carry $24,500 for the year")
 
@@ -96,7 +89,7 @@ def test_not_sure_so_far_still_keeps_a_plan_within_402g() -> None:
     for today in (JUN_15, DEC_1):
         w = walk(person(deferrals=("say", "30000"), deferrals_so_far=("tap", "unsure")), today)
         assert situation(w, today).elective_deferrals == Decimal(24_500)
-        lines = steps(w)
+        lines = w.lines()
         assert "1. Set your 401(k) deferrals for 2026 to $24,500 in total, not $30,000" in lines
         assert not any(line.startswith("Act now") for line in lines)
 
@@ -113,7 +106,7 @@ def test_a_plan_over_415c_names_the_after_tax_money_beside_it() -> None:
         ),
         JUN_15,
     )
-    lines = steps(w)
+    lines = w.lines()
     step = lines.index("1. Set your 401(k) deferrals for 2026 to $20,000 in total, not $24,500")
     assert "beside your employer money and after-tax contributions" in lines[step + 1]
 
@@ -133,7 +126,7 @@ def test_at_50_a_plan_over_the_pay_left_beside_after_tax_says_payroll_cant() -> 
         ),
         JUN_15,
     )
-    lines = steps(w)
+    lines = w.lines()
     step = lines.index("1. Set your 401(k) deferrals for 2026 to $20,000 in total, not $25,000")
     assert lines[step + 1].startswith("That is all your pay for the year leaves beside")
 
@@ -142,7 +135,7 @@ def test_not_sure_so_far_over_402g_says_an_excess_may_be_in_already() -> None:
     # 20,000 deferred at an earlier job: 4,500 is left of 402(g) here, and with the amount
     # so far unknown, more than that may be in already (a refund by April 15, 2027).
     w = walk(person(other_deferrals=("say", "20000"), deferrals_so_far=("tap", "unsure")), JUN_15)
-    lines = steps(w)
+    lines = w.lines()
     step = lines.index("1. Set your 401(k) deferrals for 2026 to $4,500 in total, not $24,500")
     assert lines[step + 1].endswith(
         "If more than $4,500 is in already, ask the plan to refund the excess by April 15, 2027."
@@ -157,21 +150,21 @@ def test_the_maximum_above_what_415c_leaves_is_set_to_it() -> None:
         person(pay=("say", "20000"), deferrals=("tap", "max"), deferrals_so_far=("tap", "unsure")),
         DEC_1,
     )
-    assert "1. Set your 401(k) deferrals for 2026 to $19,400 in total, not $20,000" in steps(w)
+    assert "1. Set your 401(k) deferrals for 2026 to $19,400 in total, not $20,000" in w.lines()
 
 
 def test_room_with_an_open_answer_is_at_least_never_less_than_a_step() -> None:
     # 5,000 at an earlier job, the amount so far unknown: the after-tax room is "at least"
     # a figure and its percent is unknown; that is no "less than 1% of a paycheck".
     w = walk(person(other_deferrals=("say", "5000"), deferrals_so_far=("tap", "unsure")), OCT_1)
-    assert not any("less than 1% of a paycheck" in line for line in steps(w))
+    assert not any("less than 1% of a paycheck" in line for line in w.lines())
 
 
 def test_a_plan_over_402g_is_still_an_excess_to_lower() -> None:
     # 30,000 planned, nothing in by Jun 15: 15 paychecks left carry 115,384.65, and
     # 402(g) allows 24,500: that limit is what binds.
     w = walk(person(deferrals=("say", "30000"), deferrals_so_far=("tap", "0")), JUN_15)
-    lines = steps(w)
+    lines = w.lines()
     step = lines.index("1. Set your 401(k) deferrals for 2026 to $24,500 in total, not $30,000")
     assert "excess deferral, taxed twice" in lines[step + 1]
 
@@ -180,7 +173,7 @@ def test_the_plans_cap_reached_is_named_not_415c() -> None:
     # Cap 10% of 200,000 = 20,000, all of it in: 415(c) would allow 72,000 - 24,500 -
     # 6,000 - 20,000 = 21,500 more.
     w = walk(person(after_tax_cap=("say", "10%"), after_tax_in=("say", "20000")), OCT_1)
-    lines = steps(w)
+    lines = w.lines()
     step = lines.index("2. Your plan's after-tax cap is reached")
     assert lines[step + 1] == (
         "Your plan's cap of 10% of pay on after-tax contributions is reached for 2026; the "
@@ -194,7 +187,7 @@ def test_an_after_tax_total_waiting_on_an_answer_is_left_out_not_zero() -> None:
     # deferrals' (which wait on the amount so far); so do the share of each paycheck and
     # the last paycheck's catch-up.
     w = walk(person(deferrals_so_far=("tap", "unsure")), JUN_15)
-    lines = steps(w)
+    lines = w.lines()
     assert "• After-tax: elect 35% of each paycheck ($2,692)." in lines
     assert not any("$0 more" in line for line in lines)
     assert not any(line.startswith("That is 35% of each paycheck") for line in lines)
@@ -203,7 +196,7 @@ def test_an_after_tax_total_waiting_on_an_answer_is_left_out_not_zero() -> None:
 
 def test_the_rounding_note_promises_a_catch_up_only_when_the_last_paycheck_has_one() -> None:
     # Dec 1, 3 left: 12% and 88% on every paycheck, the same on the last.
-    lines = steps(walk(person(), DEC_1))
+    lines = walk(person(), DEC_1).lines()
     assert (
         "• Deferrals (pre-tax or Roth): elect 12% of each paycheck ($923): $2,769 more in 2026."
         in lines
@@ -211,7 +204,7 @@ def test_the_rounding_note_promises_a_catch_up_only_when_the_last_paycheck_has_o
     note = next(line for line in lines if line.startswith("Each election is rounded down"))
     assert "catches up" not in note
     # Jun 15: 15% on the last paycheck against 12% on the others: the promise is kept.
-    lines = steps(walk(person(), JUN_15))
+    lines = walk(person(), JUN_15).lines()
     note = next(line for line in lines if line.startswith("Each election is rounded down"))
     assert "the last paycheck's higher election catches up" in note
 
@@ -249,7 +242,7 @@ def test_no_roth_catch_up_step_when_the_deferrals_reach_no_catch_up() -> None:
     w = walk(
         person(age=("say", "61"), deferrals=("tap", "max"), deferrals_so_far=("tap", "0")), DEC_1
     )
-    assert not any("catch-up as Roth" in line for line in steps(w))
+    assert not any("catch-up as Roth" in line for line in w.lines())
     # 20,000 in by Dec 1: the raise is the 15,750 left of 35,750 (the paychecks carry
     # 23,076.93), so everything above 24,500, 11,250, is catch-up and must be Roth. The
     # elections' rounding down (68% of 3 paychecks: 15,692) makes less, never more: the
@@ -258,9 +251,9 @@ def test_no_roth_catch_up_step_when_the_deferrals_reach_no_catch_up() -> None:
         person(age=("say", "61"), deferrals=("tap", "max"), deferrals_so_far=("say", "20000")),
         DEC_1,
     )
-    assert "1. Make your $11,250 catch-up as Roth, not pre-tax" in steps(w)
+    assert "1. Make your $11,250 catch-up as Roth, not pre-tax" in w.lines()
     w = walk(person(age=("say", "61"), deferrals=("tap", "max")), dt.date(2026, 1, 5))
-    assert "1. Make your $11,250 catch-up as Roth, not pre-tax" in steps(w)
+    assert "1. Make your $11,250 catch-up as Roth, not pre-tax" in w.lines()
 
 
 def test_what_hr_is_worth_names_the_year_and_is_a_floor_on_a_floor() -> None:
@@ -270,11 +263,11 @@ def test_what_hr_is_worth_names_the_year_and_is_a_floor_on_a_floor() -> None:
     answers = check_answers(2027) | {"after_tax": ("tap", "unsure")}
     w = walk(answers, DEC_1)
     assert any(
-        line.endswith("If HR says yes, you could add about $41,500 in 2027.") for line in steps(w)
+        line.endswith("If HR says yes, you could add about $41,500 in 2027.") for line in w.lines()
     )
     w = walk(person(after_tax=("tap", "unsure")), JUN_15)
     assert any(
-        line.endswith("If HR says yes, you could add $41,500 in 2026.") for line in steps(w)
+        line.endswith("If HR says yes, you could add $41,500 in 2026.") for line in w.lines()
     )
 
 
@@ -321,5 +314,5 @@ def test_an_after_tax_election_only_on_the_last_paycheck_is_shown() -> None:
         ),
         dt.date(2026, 2, 27),
     )
-    line = next(line for line in steps(w) if line.startswith("• After-tax:"))
+    line = next(line for line in w.lines() if line.startswith("• After-tax:"))
     assert line.startswith("• After-tax: elect 0% of each paycheck ($0), 2% on the last one")

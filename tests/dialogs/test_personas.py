@@ -12,7 +12,7 @@ from dialogs.machine import DONE
 from dialogs.replies import Choice
 from rules import ActionCode
 
-from .conftest import Chat, plain
+from .conftest import NO_AFTER_TAX_100K, Chat, plain
 
 
 def codes(chat: Chat) -> list[str]:
@@ -314,20 +314,7 @@ def test_editing_a_plan_answer_asks_the_new_questions(chat_en: Chat) -> None:
     chat = chat_en
     chat.today = dt.date(2026, 6, 1)  # paychecks paid already: after-tax may be in
     chat.tap("after_tax", "no")
-    chat.fill(
-        {
-            "tax_year": "2026",
-            "age": "40",
-            "pay": "100k",
-            "deferrals": "0",
-            "other_deferrals": "0",
-            "employer": "0",
-            "filing_status": "single",
-            "magi": "pay",
-            "ira_balance": "0",
-            "prior_pay": "pay",
-        }
-    )
+    chat.fill(NO_AFTER_TAX_100K)
     assert chat.session.state == DONE
     chat.send(Choice("v1:edit:after_tax"))
     chat.tap("after_tax", "yes")

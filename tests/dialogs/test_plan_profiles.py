@@ -26,7 +26,7 @@ from dialogs.replies import Choice, Outcome
 from dialogs.session import MatchFormula, PlanAnswers
 from rules import assess
 
-from .conftest import TODAY, Chat, plain
+from .conftest import NO_AFTER_TAX_100K, TODAY, Chat, plain
 
 HR_ID, EMPLOYEE_ID, STRANGER_ID = 1001, 2002, 3003
 ACME_ANSWERS = [
@@ -503,20 +503,7 @@ def test_editing_another_profile_mid_setup_says_the_draft_was_dropped(hr: Chat) 
 
 def test_cancel_after_the_result_is_one_line(chat_en: Chat) -> None:
     chat_en.tap("after_tax", "no")
-    chat_en.fill(
-        {
-            "tax_year": "2026",
-            "age": "40",
-            "pay": "100k",
-            "deferrals": "0",
-            "other_deferrals": "0",
-            "employer": "0",
-            "filing_status": "single",
-            "magi": "pay",
-            "ira_balance": "0",
-            "prior_pay": "pay",
-        }
-    )
+    chat_en.fill(NO_AFTER_TAX_100K)
     assert chat_en.session.state == DONE
     out = chat_en.command("cancel")
     assert [plain(r.text) for r in out.replies] == ["There's nothing to cancel."]

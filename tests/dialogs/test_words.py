@@ -21,7 +21,7 @@ from dialogs.plans import CuratedPlan, Services, contact_of
 from dialogs.render import limits_text
 from dialogs.replies import Choice, Outcome
 
-from .conftest import Chat, plain
+from .conftest import NO_AFTER_TAX_100K, Chat, plain
 from .test_plan_profiles import HR_ID, chat_for, set_up_acme
 
 
@@ -204,19 +204,7 @@ def test_spanish_as_people_type_it(state: str, typed: str, field: str, value: ob
 def test_same_at_last_years_pay_is_about_the_same() -> None:
     chat = Chat(new_session("en"), today=dt.date(2026, 11, 29))
     chat.tap("after_tax", "no")
-    chat.fill(
-        {
-            "tax_year": "2026",
-            "age": "40",
-            "pay": "100k",
-            "deferrals": "0",
-            "other_deferrals": "0",
-            "employer": "0",
-            "filing_status": "single",
-            "magi": "pay",
-            "ira_balance": "0",
-        }
-    )
+    chat.fill({k: v for k, v in NO_AFTER_TAX_100K.items() if k != "prior_pay"})
     out = chat.type("same")
     assert chat.session.answers.prior_pay == "pay"
     assert out.ack is not None
